@@ -1,0 +1,131 @@
+"""The one place that answers "may this user do this to this object?".
+
+Views call `require()` (403 on refusal) and templates ask `{% can %}`; nothing
+else decides access. Roles are Django groups so IT can assign them in admin.
+
+Rules, in the users' words:
+- PMO edits everything.
+- A project manager updates their own projects (status updates, milestones,
+  RAID, benefits forecasts) and reads the rest.
+- Sponsors read, and draft scores for the projects they sponsor.
+- CLT, Finance and Viewer read. Finance also signs off savings and records
+  actuals.
+- A signed-in user with no role sees nothing but the sign-out link.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from enum import StrEnum
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+
+
+class Role(StrEnum):
+    PMO = "PMO"
+    PROJECT_MANAGER = "Project Manager"
+    SPONSOR = "Sponsor"
+    CLT = "CLT"
+    FINANCE = "Finance"
+    VIEWER = "Viewer"
+
+
+ALL_ROLES = frozenset(Role)
+
+
+def roles_of(user) -> frozenset[Role]:
+    """The user's roles, read once per request and kept on the user object."""
+    if not getattr(user, "is_authenticated", False):
+        return frozenset()
+    cached = getattr(user, "_pmo_roles", None)
+    if cached is None:
+        names = set(user.groups.values_list("name", flat=True))
+        cached = frozenset(role for role in Role if role.value in names)
+        user._pmo_roles = cached
+    return cached
+
+
+def _is_own_project(user, project) -> bool:
+    return project is not None and user.pk in (project.project_manager_id, project.sponsor_id)
+
+
+def _manages(user, project) -> bool:
+    return project is not None and project.project_manager_id == user.pk
+
+
+def _any_role(user, roles, obj) -> bool:
+    return bool(roles)
+
+
+def _pmo(user, roles, obj) -> bool:
+    return Role.PMO in roles
+
+
+def _pmo_or_finance(user, roles, obj) -> bool:
+    return bool(roles & {Role.PMO, Role.FINANCE})
+
+
+def _pmo_or_project_manager_of(user, roles, obj) -> bool:
+    """`obj` is a project, or anything with a `project` attribute."""
+    if Role.PMO in roles:
+        return True
+    project = getattr(obj, "project", obj)
+    return Role.PROJECT_MANAGER in roles and _manages(user, project)
+
+
+def _score_project(user, roles, obj) -> bool:
+    if Role.PMO in roles:
+        return True
+    return bool(roles & {Role.PROJECT_MANAGER, Role.SPONSOR}) and _is_own_project(user, obj)
+
+
+def _record_actual(user, roles, obj) -> bool:
+    """Actuals are recorded by finance, PMO, or the benefit's owner."""
+    if roles & {Role.PMO, Role.FINANCE}:
+        return True
+    return bool(roles) and obj is not None and getattr(obj, "owner_id", None) == user.pk
+
+
+RULES: dict[str, Callable[[Any, frozenset[Role], Any], bool]] = {
+    # Reading anything in the product needs a role.
+    "view": _any_role,
+    # Admin and reference data.
+    "admin": _pmo,
+    # Projects and their monthly reporting.
+    "create_project": _pmo,
+    "edit_project": _pmo,
+    "import_projects": _pmo,
+    "update_project": _pmo_or_project_manager_of,
+    "override_gate": _pmo,
+    # Prioritisation.
+    "score_project": _score_project,
+    "moderate_assessment": _pmo,
+    "manage_scoring_models": _pmo,
+    "set_phase": _pmo,
+    # Benefits.
+    "edit_benefit": _pmo_or_project_manager_of,
+    "record_actual": _record_actual,
+    "sign_off_benefit": lambda user, roles, obj: Role.FINANCE in roles,
+    "resolve_data_quality": _pmo,
+    "export_benefits": _any_role,
+    # Reports.
+    "generate_report": _pmo_or_finance,
+    "publish_report": _pmo,
+}
+
+
+def can(user, action: str, obj: Any = None) -> bool:
+    try:
+        rule = RULES[action]
+    except KeyError:
+        raise ValueError(f"Unknown permission action {action!r}") from None
+    if getattr(user, "is_superuser", False) and getattr(user, "is_active", False):
+        return True
+    return rule(user, roles_of(user), obj)
+
+
+def require(request, action: str, obj: Any = None) -> None:
+    """Raise 403 unless the signed-in user may do `action` to `obj`."""
+    if not can(request.user, action, obj):
+        raise PermissionDenied(f"You do not have permission to {action.replace('_', ' ')}.")

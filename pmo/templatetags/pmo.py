@@ -1,0 +1,92 @@
+"""Template filters and tags every page shares: money, UK dates, financial
+years, RAG tags and permission checks. Loaded as a builtin."""
+
+import datetime
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django import template
+from django.utils.html import format_html
+
+from benefits.money import financial_year_of, fy_label
+from pmo import permissions
+
+register = template.Library()
+
+
+def _format_pounds(value, places: int) -> str:
+    if value is None or value == "":
+        return "—"
+    try:
+        amount = Decimal(value)
+    except (InvalidOperation, TypeError, ValueError):
+        return str(value)
+    quantum = Decimal(1) if places == 0 else Decimal("0.01")
+    amount = amount.quantize(quantum, rounding=ROUND_HALF_UP)
+    sign = "-" if amount < 0 else ""
+    return f"{sign}£{abs(amount):,.{places}f}"
+
+
+@register.filter
+def money(value) -> str:
+    """£1,234,567: whole pounds, for summaries and charts."""
+    return _format_pounds(value, 0)
+
+
+@register.filter
+def money_exact(value) -> str:
+    """£1,234,567.89: to the penny, for finance tables and ledgers."""
+    return _format_pounds(value, 2)
+
+
+@register.filter
+def ukdate(value) -> str:
+    """23 Nov 2026."""
+    if not value:
+        return "—"
+    if isinstance(value, datetime.datetime):
+        from django.utils import timezone
+
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return f"{value.day} {value:%b %Y %H:%M}"
+    return f"{value.day} {value:%b %Y}"
+
+
+@register.filter
+def fy(value) -> str:
+    """A date or a starting year, as the financial year '2025/26'."""
+    if value in (None, ""):
+        return "—"
+    if isinstance(value, datetime.date):
+        value = financial_year_of(value)
+    return fy_label(int(value))
+
+
+RAG_CLASSES = {
+    "G": "govuk-tag--green",
+    "AG": "govuk-tag--turquoise",
+    "A": "govuk-tag--yellow",
+    "AR": "govuk-tag--orange",
+    "R": "govuk-tag--red",
+}
+
+
+@register.simple_tag
+def rag_tag(code, label=None):
+    """A RAG rating as a GOV.UK tag: the text always says the rating, so
+    colour is never the only signal."""
+    if not code:
+        return format_html('<strong class="govuk-tag govuk-tag--grey">No update</strong>')
+    if label is None:
+        from portfolio.rag import rag_label
+
+        label = rag_label(code)
+    return format_html(
+        '<strong class="govuk-tag {}">{}</strong>', RAG_CLASSES.get(code, "govuk-tag--grey"), label
+    )
+
+
+@register.simple_tag(takes_context=True)
+def can(context, action, obj=None) -> bool:
+    """{% can "update_project" project as may_update %}"""
+    return permissions.can(context["request"].user, action, obj)

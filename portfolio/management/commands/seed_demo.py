@@ -1,0 +1,75 @@
+"""Load the demo council. Safe to run again: nothing is created twice.
+
+Each app contributes its own demo data through a `demo` module with
+`seed(ctx)` and, for benchmarks, `seed_scale(ctx, projects)`.
+"""
+
+import importlib
+import secrets
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from portfolio import demo as portfolio_demo
+from portfolio.demo import DEMO_USERS, DemoContext
+
+# Apps after portfolio, in dependency order. A module that does not exist yet
+# is skipped, so each app can add its demo data when it lands.
+APP_DEMO_MODULES = ["prioritisation.demo", "benefits.demo"]
+
+
+def _app_demo_modules():
+    for name in APP_DEMO_MODULES:
+        try:
+            yield importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+
+
+class Command(BaseCommand):
+    help = "Load the demo council (Thamesford Council) with one sign-in per role."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--password",
+            help="Password for the six demo sign-ins (default: a new random one, printed).",
+        )
+        parser.add_argument(
+            "--scale",
+            type=int,
+            default=0,
+            metavar="N",
+            help="Also add N synthetic projects with updates, scores and benefits, for benchmarks.",
+        )
+
+    def handle(self, *args, password=None, scale=0, **options):
+        if scale < 0:
+            raise CommandError("--scale must be zero or a positive number of projects")
+        password = password or secrets.token_urlsafe(12)
+        ctx = DemoContext(today=timezone.localdate(), password=password)
+        started = time.monotonic()
+        try:
+            with transaction.atomic():
+                portfolio_demo.seed(ctx)
+                for module in _app_demo_modules():
+                    module.seed(ctx)
+            if scale:
+                with transaction.atomic():
+                    projects = portfolio_demo.seed_scale(ctx, scale)
+                    for module in _app_demo_modules():
+                        if hasattr(module, "seed_scale"):
+                            module.seed_scale(ctx, projects)
+        except Exception as exc:
+            raise CommandError(f"Demo data was not loaded: {exc}") from exc
+        for line in ctx.log:
+            self.stdout.write(f"  {line}")
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo council loaded in {time.monotonic() - started:.1f}s.")
+        )
+        self.stdout.write("Sign in at http://127.0.0.1:8000/login/ as any of:")
+        for username, first, last, role in DEMO_USERS:
+            self.stdout.write(f"  {username:<8} {role.value:<16} ({first} {last})")
+        self.stdout.write(f"Password for all six: {password}")

@@ -1,0 +1,60 @@
+"""Shared test world: the six demo roles (healthchecks' BaseTestCase idea,
+as fixtures), and the rule that service tests fail rather than skip in CI."""
+
+import os
+
+import pytest
+from django.contrib.auth.models import Group
+
+from pmo.permissions import Role
+
+ROLE_USERNAMES = {
+    Role.PMO: "pmo",
+    Role.PROJECT_MANAGER: "pm",
+    Role.SPONSOR: "sponsor",
+    Role.CLT: "clt",
+    Role.FINANCE: "finance",
+    Role.VIEWER: "viewer",
+}
+
+
+@pytest.fixture
+def roles(db):
+    """One signed-up user per role, keyed by Role. Groups come from migrate."""
+    from tests.portfolio.factories import UserFactory
+
+    users = {}
+    for role, username in ROLE_USERNAMES.items():
+        users[role] = UserFactory(username=username, groups=[Group.objects.get(name=role.value)])
+    return users
+
+
+@pytest.fixture
+def client_as(client, roles):
+    """client_as(Role.PMO) -> the test client signed in as that role's user."""
+
+    def sign_in(role):
+        client.force_login(roles[role])
+        return client
+
+    return sign_in
+
+
+SERVICE_MARKERS = ("postgres", "redis", "browser")
+# .ci/run sets this: there, a test that needs PostgreSQL, Redis or Chromium
+# must fail when the service is missing, never skip.
+REQUIRE_SERVICES = os.environ.get("PMO_REQUIRE_SERVICES") == "1"
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if REQUIRE_SERVICES and report.skipped:
+        needs = [m for m in SERVICE_MARKERS if item.get_closest_marker(m)]
+        if needs:
+            reason = report.longrepr[-1] if isinstance(report.longrepr, tuple) else report.longrepr
+            report.outcome = "failed"
+            report.longrepr = (
+                f"{', '.join(needs)} test skipped where services are required: {reason}"
+            )
+    return report

@@ -1,0 +1,5 @@
+from tests.access import Route, statuses
+
+ROUTES = [
+    Route("portfolio:dashboard", get=statuses(200)),
+]
