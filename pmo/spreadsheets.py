@@ -1,0 +1,194 @@
+"""CSV and XLSX writing and reading shared by every export and import.
+
+The formula-safe cell rule lives here and nowhere else: a text cell that
+starts with = + - @, a tab or a carriage return is prefixed with a single
+quote, so a spreadsheet never runs it as a formula (OWASP CSV injection).
+Numbers stay numbers and dates stay dates; only text is touched.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def formula_safe(value):
+    """The value as it may go into a cell: text that could be read as a
+    formula gets a leading apostrophe; every other type is unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of an export: its header, and how to format it in XLSX."""
+
+    header: str
+    kind: str = "text"  # text | money | date | integer | number | percent
+
+    @property
+    def width(self) -> int:
+        return {"money": 16, "date": 13, "integer": 10, "number": 12, "percent": 10}.get(
+            self.kind, max(14, min(50, len(self.header) + 4))
+        )
+
+
+def csv_bytes(columns: Sequence[Column], rows: Iterable[Sequence]) -> bytes:
+    """UTF-8 with a BOM, so Excel opens pound signs correctly."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([formula_safe(c.header) for c in columns])
+    for row in rows:
+        writer.writerow(["" if v is None else _csv_value(formula_safe(v)) for v in row])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def _csv_value(value):
+    if isinstance(value, datetime.datetime):
+        return value.strftime("%d/%m/%Y %H:%M")
+    if isinstance(value, datetime.date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, Decimal):
+        return f"{value:.2f}"
+    return value
+
+
+def add_sheet(workbook, title: str, columns: Sequence[Column], rows: Iterable[Sequence]):
+    """Write one sheet with xlsxwriter: £ formats, real dates, frozen header,
+    autofilter. Text never becomes a formula (strings are written as strings,
+    and formula_safe prefixes anything that looks like one)."""
+    sheet = workbook.add_worksheet(title[:31])
+    formats = _formats(workbook)
+    for col, column in enumerate(columns):
+        sheet.write_string(0, col, column.header, formats["header"])
+        sheet.set_column(col, col, column.width)
+    count = 0
+    for r, row in enumerate(rows, start=1):
+        count = r
+        for col, (column, value) in enumerate(zip(columns, row, strict=True)):
+            _write(sheet, r, col, column.kind, value, formats)
+    sheet.freeze_panes(1, 0)
+    sheet.autofilter(0, 0, max(count, 1), len(columns) - 1)
+    return sheet
+
+
+def _formats(workbook):
+    cached = getattr(workbook, "_pmo_formats", None)
+    if cached is None:
+        cached = {
+            "header": workbook.add_format({"bold": True, "bg_color": "#f3f2f1", "bottom": 1}),
+            "money": workbook.add_format({"num_format": "£#,##0.00;-£#,##0.00"}),
+            "date": workbook.add_format({"num_format": "dd mmm yyyy"}),
+            "integer": workbook.add_format({"num_format": "0"}),
+            "number": workbook.add_format({"num_format": "0.0"}),
+            "percent": workbook.add_format({"num_format": "0%"}),
+        }
+        workbook._pmo_formats = cached
+    return cached
+
+
+def _write(sheet, row, col, kind, value, formats):
+    if value is None or value == "":
+        sheet.write_blank(row, col, None)
+    elif kind == "money" and isinstance(value, (Decimal, int, float)):
+        sheet.write_number(row, col, float(value), formats["money"])
+    elif kind == "date" and isinstance(value, datetime.date):
+        if isinstance(value, datetime.datetime):
+            value = value.replace(tzinfo=None)
+        sheet.write_datetime(row, col, value, formats["date"])
+    elif kind in ("integer", "number", "percent") and isinstance(value, (Decimal, int, float)):
+        sheet.write_number(row, col, float(value), formats[kind])
+    else:
+        sheet.write_string(row, col, str(formula_safe(str(value))))
+
+
+def new_workbook(buffer):
+    import xlsxwriter
+
+    # strings_to_formulas off: a string is never turned into a formula, even
+    # if formula_safe were bypassed. constant_memory keeps large exports flat.
+    return xlsxwriter.Workbook(
+        buffer,
+        {
+            "in_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "strings_to_numbers": False,
+        },
+    )
+
+
+# --- Reading real-world values -------------------------------------------
+
+MONEY_RE = re.compile(r"^(?P<sign>-)?£?(?P<num>\d[\d,]*(?:\.\d+)?|\.\d+)(?P<unit>[kKmM])?$")
+UNITS = {"k": Decimal(1000), "m": Decimal(1_000_000)}
+
+
+def parse_money(text) -> Decimal:
+    """'£1,200.50' -> 1200.50; '1.2m' -> 1200000; '(500)' -> -500; '250k' -> 250000.
+
+    Raises ValueError with a message a finance officer can act on.
+    """
+    if isinstance(text, (int, Decimal)):
+        return Decimal(text).quantize(Decimal("0.01"))
+    if isinstance(text, float):
+        return Decimal(str(text)).quantize(Decimal("0.01"))
+    raw = str(text).strip().replace(" ", "")
+    negative = raw.startswith("(") and raw.endswith(")")
+    if negative:
+        raw = raw[1:-1]
+    raw = raw.replace("-£", "-").replace("£-", "-")
+    match = MONEY_RE.match(raw)
+    if not match:
+        raise ValueError(f"'{text}' is not an amount of money (for example £1,200.50 or 1.2m)")
+    try:
+        amount = Decimal(match["num"].replace(",", ""))
+    except InvalidOperation:
+        raise ValueError(f"'{text}' is not an amount of money") from None
+    if match["unit"]:
+        amount *= UNITS[match["unit"].lower()]
+    if match["sign"] or negative:
+        amount = -amount
+    return amount.quantize(Decimal("0.01"))
+
+
+def parse_uk_date(text) -> datetime.date:
+    """dd/mm/yyyy, d/m/yy, yyyy-mm-dd, '23 Nov 2026', or a real date."""
+    if isinstance(text, datetime.datetime):
+        return text.date()
+    if isinstance(text, datetime.date):
+        return text
+    raw = str(text).strip()
+    for fmt in ("%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d", "%d-%m-%Y", "%d %b %Y", "%d %B %Y", "%d.%m.%Y"):
+        try:
+            return datetime.datetime.strptime(raw, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(f"'{text}' is not a date (use dd/mm/yyyy, for example 23/11/2026)")
+
+
+FY_RE = re.compile(r"^(?:FY\s*)?(?P<start>\d{4})\s*[-/]\s*(?P<end>\d{2}|\d{4})$", re.IGNORECASE)
+
+
+def parse_financial_year(text) -> int:
+    """'2024-25', '2024/25', 'FY2024/2025' -> 2024 (the year it starts)."""
+    match = FY_RE.match(str(text).strip())
+    if not match:
+        raise ValueError(f"'{text}' is not a financial year (use 2025/26)")
+    start, end = int(match["start"]), int(match["end"])
+    if end % 100 != (start + 1) % 100:
+        raise ValueError(f"'{text}' is not a financial year: the years must be consecutive")
+    return start
+
+
+def normalise_header(text) -> str:
+    """'  Project  Name ' -> 'project name': headers match whatever the case and spacing."""
+    return " ".join(str(text or "").replace("_", " ").split()).lower()
