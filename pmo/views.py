@@ -30,7 +30,7 @@ def _broker_status() -> str:
     from pmo.celery import app
 
     try:
-        with app.connection_for_write() as conn:
+        with app.connection_for_write(settings.CELERY_BROKER_URL) as conn:
             conn.ensure_connection(max_retries=1, timeout=2)
     except Exception as exc:  # kombu raises many transport-specific errors
         logger.warning("event=healthz_broker_down error=%r", exc)

@@ -921,7 +921,9 @@ def seed_projects(ctx: DemoContext) -> list[Project]:
             if stage in (Stage.DELIVERY, Stage.TRANSITION)
             else relativedelta()
         )
-        project, _ = Project.objects.update_or_create(
+        # get_or_create, not update_or_create: a second run must not write a
+        # history entry for every project.
+        project, _ = Project.objects.get_or_create(
             number=number,
             defaults={
                 "reference": Project.reference_for(number),

@@ -1,7 +1,7 @@
 """Playwright on Debian's Chromium, with axe-core, for browser tests.
 
-Import the fixtures in a test module's conftest or directly:
-    from tests.browser import *  # noqa: F403  (fixtures: browser, page_as, axe_violations)
+Loaded as a pytest plugin by tests/conftest.py, so every test can ask for the
+fixtures browser, page_as and axe_violations.
 
 `playwright install` cannot download browsers here; Debian's chromium is at
 /usr/bin/chromium (install it with apt-get; .ci/run does).
@@ -84,7 +84,10 @@ def axe_violations():
         results = axe.run(
             page,
             context=context,
-            options={"runOnly": {"type": "tag", "values": WCAG_22_AA}, "resultTypes": ["violations"]},
+            options={
+                "runOnly": {"type": "tag", "values": WCAG_22_AA},
+                "resultTypes": ["violations"],
+            },
         )
         return [
             f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes: "

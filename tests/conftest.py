@@ -8,6 +8,9 @@ from django.contrib.auth.models import Group
 
 from pmo.permissions import Role
 
+# Playwright/axe fixtures: browser, page_as, axe_violations.
+pytest_plugins = ["tests.browser"]
+
 ROLE_USERNAMES = {
     Role.PMO: "pmo",
     Role.PROJECT_MANAGER: "pm",
@@ -58,3 +61,18 @@ def pytest_runtest_makereport(item, call):
                 f"{', '.join(needs)} test skipped where services are required: {reason}"
             )
     return report
+
+
+@pytest.fixture(autouse=True)
+def _celery_tasks_in_process(request):
+    """Unit tests run Celery tasks in-process even when CI sets a Redis
+    broker; the tests marked `redis` prove the real worker instead."""
+    from pmo.celery import app
+
+    if request.node.get_closest_marker("redis"):
+        yield
+        return
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous

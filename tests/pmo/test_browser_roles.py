@@ -4,7 +4,6 @@ navigation; the sign-in and home pages have no WCAG 2.2 A/AA violations."""
 import pytest
 
 from pmo.permissions import Role
-from tests.browser import axe_violations, browser, page_as  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
