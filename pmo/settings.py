@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "django_celery_beat",
+    "pmo",
     "portfolio",
     "prioritisation",
     "benefits",
@@ -58,6 +59,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "pmo.security.SecurityLogMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -245,6 +247,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {
         "structured": {
+            "()": "pmo.security.UTCFormatter",
             "format": "%(asctime)s level=%(levelname)s logger=%(name)s %(message)s",
         },
     },
@@ -255,5 +258,6 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        "pmo.security": {"level": "INFO"},
     },
 }
