@@ -1,0 +1,352 @@
+"""Benchmark harness: page timings, query counts, references, exports, the pack.
+
+    .venv/bin/python bench/run.py                      # full scale (needs PostgreSQL)
+    .venv/bin/python bench/run.py --projects 200 --repeat 3 --skip-pack   # a quick run
+
+It builds the data with `seed_demo --scale` (on the database in DATABASE_URL),
+then for every main page prints the median server time over repeated
+requests, the SQL query count and the response size, each beside two
+references measured in the same run: the bare SQL that fetches the same rows
+(the floor) and Django admin's changelist for the same model (what a team
+would otherwise use). Exports and the monthly pack are timed in child
+processes so their peak memory (RSS) is their own.
+
+Results go to bench/results.json and a markdown table (printed, and written
+to docs/performance.md with the machine it ran on). Budgets are printed, not
+asserted: timings depend on the machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pmo.settings")
+# Production-like settings, plain HTTP to the in-process client.
+os.environ.setdefault("SECRET_KEY", "bench-" + "x" * 60)
+os.environ.setdefault("DEBUG", "0")
+os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
+os.environ.setdefault("SESSION_COOKIE_SECURE", "0")
+os.environ.setdefault("CSRF_COOKIE_SECURE", "0")
+os.environ.setdefault("LOG_LEVEL", "WARNING")
+
+BUDGET_PAGE_MS = 150
+BUDGET_QUERIES = 15
+
+
+def _setup_django():
+    import django
+
+    django.setup()
+
+
+def _median_ms(fn, repeat: int) -> float:
+    fn()  # warm caches, as a server would be
+    timings = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        fn()
+        timings.append((time.perf_counter() - started) * 1000)
+    return statistics.median(timings)
+
+
+def build_data(args) -> dict:
+    from django.core.management import call_command
+
+    from portfolio.models import Project
+
+    call_command("migrate", verbosity=0)
+    existing = Project.objects.count()
+    if existing == 0:
+        call_command("seed_demo", password=args.password, stdout=open(os.devnull, "w"))
+        existing = Project.objects.count()
+    missing = args.projects - existing
+    if missing > 0:
+        started = time.perf_counter()
+        call_command(
+            "seed_demo", password=args.password, scale=missing, stdout=open(os.devnull, "w")
+        )
+        print(f"seeded {missing} synthetic projects in {time.perf_counter() - started:.0f}s")
+    return _data_counts()
+
+
+def _data_counts() -> dict:
+    from django.apps import apps
+
+    wanted = [
+        "portfolio.Project",
+        "portfolio.StatusUpdate",
+        "portfolio.Risk",
+        "portfolio.Milestone",
+        "prioritisation.Assessment",
+        "benefits.FinancialBenefit",
+        "benefits.BenefitYear",
+        "pmo.ReportRun",
+        "partners.Partner",
+    ]
+    counts = {}
+    for label in wanted:
+        try:
+            counts[label] = apps.get_model(label).objects.count()
+        except LookupError:
+            continue
+    return counts
+
+
+def pages() -> list[dict]:
+    """Every main page, its bare-SQL floor and its admin reference."""
+    from portfolio.models import Project
+
+    project = Project.objects.order_by("number").first()
+    return [
+        {"name": "Dashboard", "path": "/", "admin": "/admin/portfolio/project/",
+         "floor": "SELECT stage, COUNT(*) FROM portfolio_project GROUP BY stage"},
+        {"name": "Register", "path": "/projects/", "admin": "/admin/portfolio/project/",
+         "floor": ("SELECT p.id, p.reference, p.title, p.stage, d.name FROM portfolio_project p"
+                   " JOIN portfolio_directorate d ON d.id = p.lead_directorate_id"
+                   " ORDER BY p.number LIMIT 50")},
+        {"name": "Register, filtered", "path": "/projects/?stage=delivery&q=review",
+         "admin": "/admin/portfolio/project/?stage__exact=delivery&q=review",
+         "floor": ("SELECT p.id, p.reference, p.title FROM portfolio_project p"
+                   " WHERE p.stage = 'delivery' AND p.title LIKE '%%review%%'"
+                   " ORDER BY p.number LIMIT 50")},
+        {"name": "Project detail", "path": f"/projects/{project.reference}/",
+         "admin": f"/admin/portfolio/project/{project.pk}/change/",
+         "floor": f"SELECT * FROM portfolio_statusupdate WHERE project_id = {project.pk}"},
+        {"name": "Prioritisation grid", "path": "/prioritisation/grid/",
+         "admin": "/admin/prioritisation/assessment/",
+         "floor": "SELECT * FROM prioritisation_assessment WHERE status = 'moderated'"},
+        {"name": "Ranking", "path": "/prioritisation/ranking/",
+         "admin": "/admin/prioritisation/assessment/",
+         "floor": "SELECT * FROM prioritisation_assessment WHERE status = 'moderated'"},
+        {"name": "Change load", "path": "/prioritisation/capacity/",
+         "admin": "/admin/portfolio/service/",
+         "floor": ("SELECT ps.service_id, p.planned_start, p.forecast_end FROM portfolio_project p"
+                   " JOIN portfolio_project_services ps ON ps.project_id = p.id")},
+        {"name": "Benefits tracker", "path": "/benefits/",
+         "admin": "/admin/benefits/financialbenefit/",
+         "floor": "SELECT * FROM benefits_financialbenefit ORDER BY id LIMIT 50"},
+        {"name": "Benefits summary", "path": "/benefits/summary/",
+         "admin": "/admin/benefits/financialbenefit/",
+         "floor": "SELECT * FROM benefits_benefityear"},
+        {"name": "Outcomes", "path": "/benefits/outcomes/",
+         "admin": "/admin/benefits/nonfinancialbenefit/",
+         "floor": "SELECT * FROM benefits_nonfinancialbenefit"},
+        {"name": "Reports", "path": "/reports/", "admin": "/admin/pmo/reportrun/",
+         "floor": "SELECT * FROM pmo_reportrun ORDER BY id DESC LIMIT 50"},
+        {"name": "Partners", "path": "/partners/", "admin": "/admin/partners/partner/",
+         "floor": "SELECT * FROM partners_partner"},
+    ]
+
+
+def measure_pages(args) -> list[dict]:
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    user = get_user_model().objects.get(username="pmo")
+    client = Client()
+    client.force_login(user)
+    results = []
+    for page in pages():
+        row = {"page": page["name"], "path": page["path"]}
+        response = client.get(page["path"])
+        row["status"] = response.status_code
+        if response.status_code != 200:
+            print(f"  {page['name']}: HTTP {response.status_code}, not timed")
+            results.append(row)
+            continue
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(page["path"])
+        row["queries"] = len(queries)
+        row["bytes"] = len(response.content)
+        row["median_ms"] = _median_ms(lambda p=page["path"]: client.get(p), args.repeat)
+
+        def floor(sql=page["floor"]):
+            with connection.cursor() as cursor:
+                cursor.execute(sql)
+                cursor.fetchall()
+
+        try:
+            row["floor_ms"] = _median_ms(floor, args.repeat)
+        except Exception as exc:  # a table that this build does not have
+            row["floor_error"] = str(exc).splitlines()[0]
+        admin = client.get(page["admin"])
+        if admin.status_code == 200:
+            row["admin_ms"] = _median_ms(lambda a=page["admin"]: client.get(a), args.repeat)
+        row["within_budget"] = (
+            row["median_ms"] <= BUDGET_PAGE_MS and row["queries"] <= BUDGET_QUERIES
+        )
+        print(f"  {page['name']}: {row['median_ms']:.0f} ms, {row['queries']} queries")
+        results.append(row)
+    return results
+
+
+# Exports are measured in a child process each, so their peak RSS is their own.
+EXPORTS = {
+    "register.xlsx": "/projects/export.xlsx",
+    "register.csv": "/projects/export.csv",
+    "benefits.xlsx": "/benefits/export.xlsx",
+}
+
+
+def child_export(name: str) -> None:
+    _setup_django()
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    client = Client()
+    client.force_login(get_user_model().objects.get(username="pmo"))
+    baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    started = time.perf_counter()
+    response = client.get(EXPORTS[name])
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    elapsed = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(json.dumps({
+        "export": name, "status": response.status_code, "seconds": round(elapsed, 3),
+        "bytes": len(body), "peak_rss_mb": round(peak / 1024, 1),
+        "baseline_rss_mb": round(baseline / 1024, 1),
+    }))
+
+
+def measure_exports() -> list[dict]:
+    results = []
+    for name in EXPORTS:
+        out = subprocess.run(  # noqa: S603 (our own script)
+            [sys.executable, __file__, "--child-export", name],
+            capture_output=True, text=True, check=False, env=os.environ.copy(),
+        )
+        try:
+            row = json.loads(out.stdout.strip().splitlines()[-1])
+        except (IndexError, json.JSONDecodeError):
+            row = {"export": name, "error": (out.stderr or out.stdout)[-500:]}
+        print(f"  {name}: {row}")
+        results.append(row)
+    return results
+
+
+def measure_pack(args) -> dict:
+    """Time a monthly pack through a real Celery worker and read its peak RSS."""
+    from django.conf import settings
+
+    if not settings.CELERY_BROKER_URL:
+        return {"skipped": "no CELERY_BROKER_URL: the pack needs a real worker"}
+    from bench.pack import run_pack_through_worker
+
+    return run_pack_through_worker(args)
+
+
+def machine() -> dict:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SHOW server_version")
+            database = f"PostgreSQL {cursor.fetchone()[0]}"
+        else:
+            database = connection.vendor
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem_gb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 1024**3
+    return {
+        "cores": os.cpu_count(), "cpu": cpu, "memory_gb": round(mem_gb, 1),
+        "python": platform.python_version(), "database": database,
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+    }
+
+
+def markdown(report: dict) -> str:
+    m = report["machine"]
+    lines = [
+        "# Performance",
+        "",
+        f"Measured {m['date']} on {m['cores']} cores ({m['cpu']}), {m['memory_gb']} GB, "
+        f"Python {m['python']}, {m['database']}, with `bench/run.py --projects "
+        f"{report['args']['projects']} --repeat {report['args']['repeat']}`.",
+        "",
+        "Data: " + ", ".join(f"{v:,} {k.split('.')[-1]}" for k, v in report["data"].items()),
+        "",
+        f"Budgets: every page ≤ {BUDGET_PAGE_MS} ms median and ≤ {BUDGET_QUERIES} queries; "
+        "register ≤ 3× its bare SQL; every page faster than the admin changelist.",
+        "",
+        "| Page | Median ms | Queries | KB | Bare SQL ms | × SQL | Admin ms | × admin | Budget |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+    ]
+    for row in report["pages"]:
+        if "median_ms" not in row:
+            lines.append(f"| {row['page']} | HTTP {row['status']} | | | | | | | not met |")
+            continue
+        floor = row.get("floor_ms")
+        admin = row.get("admin_ms")
+        lines.append(
+            f"| {row['page']} | {row['median_ms']:.1f} | {row['queries']} | "
+            f"{row['bytes'] / 1024:.0f} | {f'{floor:.2f}' if floor else '–'} | "
+            f"{f'{row['median_ms'] / floor:.0f}' if floor else '–'} | "
+            f"{f'{admin:.1f}' if admin else '–'} | "
+            f"{f'{row['median_ms'] / admin:.2f}' if admin else '–'} | "
+            f"{'met' if row['within_budget'] else 'not met'} |"
+        )
+    lines += ["", "| Export | Seconds | MB peak RSS | Size KB |", "| --- | ---: | ---: | ---: |"]
+    for row in report["exports"]:
+        if "seconds" in row:
+            lines.append(
+                f"| {row['export']} | {row['seconds']:.2f} | {row['peak_rss_mb']:.0f} | "
+                f"{row['bytes'] / 1024:.0f} |"
+            )
+        else:
+            lines.append(f"| {row['export']} | failed | | |")
+    pack = report.get("pack", {})
+    lines += ["", f"Monthly pack through a real Celery worker: {json.dumps(pack)}", ""]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--projects", type=int, default=10_000)
+    parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument("--password", default="bench-password-2026")
+    parser.add_argument("--skip-pack", action="store_true")
+    parser.add_argument("--out", default=str(ROOT / "bench" / "results.json"))
+    parser.add_argument("--docs", default=str(ROOT / "docs" / "performance.md"))
+    parser.add_argument("--child-export", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child_export:
+        child_export(args.child_export)
+        return
+    _setup_django()
+    report = {"args": {"projects": args.projects, "repeat": args.repeat}}
+    report["data"] = build_data(args)
+    report["machine"] = machine()
+    print("pages:")
+    report["pages"] = measure_pages(args)
+    print("exports:")
+    report["exports"] = measure_exports()
+    report["pack"] = {"skipped": "--skip-pack"} if args.skip_pack else measure_pack(args)
+    Path(args.out).write_text(json.dumps(report, indent=2, default=str))
+    table = markdown(report)
+    print(table)
+    if args.docs:
+        Path(args.docs).parent.mkdir(exist_ok=True)
+        Path(args.docs).write_text(table)
+
+
+if __name__ == "__main__":
+    main()
