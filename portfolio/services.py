@@ -336,11 +336,15 @@ def gate_decision_record(*, project: Project, user, **fields: Any) -> GateDecisi
 
 
 @transaction.atomic
-def gate_decision_update(*, gate: GateDecision, user, **fields: Any) -> GateDecision:
+def gate_decision_update(*, gate_decision: GateDecision, user, **fields: Any) -> GateDecision:
     for name, value in fields.items():
-        setattr(gate, name, value)
-    gate.recorded_by = user
-    if gate.decision == "" and gate.decided_on and gate.decided_on <= timezone.localdate():
+        setattr(gate_decision, name, value)
+    gate_decision.recorded_by = user
+    if (
+        gate_decision.decision == ""
+        and gate_decision.decided_on
+        and gate_decision.decided_on <= timezone.localdate()
+    ):
         raise ValidationError({"decision": "Enter the board's decision for a gate already held"})
-    label = gate.get_decision_display() if gate.decision else "rescheduled"
-    return _save(gate, f"Gate {gate.gate} {label.lower()}")
+    label = gate_decision.get_decision_display() if gate_decision.decision else "rescheduled"
+    return _save(gate_decision, f"Gate {gate_decision.gate} {label.lower()}")

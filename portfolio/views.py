@@ -389,7 +389,7 @@ class RecordKind:
 
     def update(self, instance, user, fields: dict[str, Any]):
         if self.model is GateDecision:
-            return services.gate_decision_update(gate=instance, user=user, **fields)
+            return services.gate_decision_update(gate_decision=instance, user=user, **fields)
         return services.record_update(instance=instance, user=user, **fields)
 
 
