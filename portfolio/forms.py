@@ -334,11 +334,13 @@ class DependencyForm(GovukFormMixin, forms.ModelForm):
             (DependencyKind.INFORMS, "Informs the other project"),
         ]
 
-    def validate_constraints(self, exclude=None):
-        try:
-            super().validate_constraints(exclude=exclude)
-        except forms.ValidationError:
+    def clean(self):
+        cleaned = super().clean()
+        target, kind = cleaned.get("target"), cleaned.get("kind")
+        duplicates = Dependency.objects.filter(source=self.source, target=target, kind=kind)
+        if target and kind and duplicates.exclude(pk=self.instance.pk).exists():
             self.add_error("target", "This dependency is already recorded")
+        return cleaned
 
 
 class GateDecisionForm(GovukFormMixin, forms.ModelForm):

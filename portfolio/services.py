@@ -61,6 +61,14 @@ class EditConflict(Exception):
 # --- Projects ---------------------------------------------------------------
 
 
+def _attribute(instance: models.Model, reason: str, user) -> None:
+    """Tell django-simple-history why, and by whom, for writes made outside
+    a request (the import, tasks, the shell)."""
+    instance._change_reason = reason
+    if user is not None:
+        instance._history_user = user
+
+
 def _split_m2m(fields: dict[str, Any]) -> dict[str, Any]:
     return {name: fields.pop(name) for name in PROJECT_M2M_FIELDS if name in fields}
 
@@ -106,7 +114,7 @@ def _record_stage_override(project: Project, override: tuple[int, str] | None, u
         project=project, stage=project.stage, missing_gate=gate, reason=reason, overridden_by=user
     )
     record.full_clean()
-    record._change_reason = f"Gate {gate} overridden: {reason}"
+    _attribute(record, f"Gate {gate} overridden: {reason}", user)
     record.save()
 
 
@@ -132,11 +140,13 @@ def project_create(*, user, gate_override_reason: str = "", **fields: Any) -> Pr
             updated_by=user,
             **fields,
         )
-        project.full_clean()
+        # The unique number is checked by the database on save, where a
+        # clash with a concurrent create can be caught and retried.
+        project.full_clean(exclude=["number", "reference"])
         override = _check_stage_gate(
             project=project, old_stage=None, user=user, override_reason=gate_override_reason
         )
-        project._change_reason = "Project created"
+        _attribute(project, "Project created", user)
         try:
             with transaction.atomic():
                 project.save()
@@ -183,7 +193,9 @@ def project_update(
             reason += f": {fresh.stage_reason}"
         if override:
             reason += f" (gate {override[0]} overridden by PMO: {override[1]})"
-        fresh._change_reason = reason
+        _attribute(fresh, reason, user)
+    else:
+        _attribute(fresh, "Project edited", user)
     fresh.save()
     _set_m2m(fresh, m2m)
     _record_stage_override(fresh, override, user)
@@ -267,10 +279,12 @@ def status_update_submit(
         submitted_by=user,
     )
     update.full_clean()
-    update._change_reason = (
+    _attribute(
+        update,
         f"Honesty rule overridden: {update.override_justification}"
         if override
-        else f"Update for {period:%B %Y} submitted"
+        else f"Update for {period:%B %Y} submitted",
+        user,
     )
     update.save()
     return update
@@ -279,9 +293,9 @@ def status_update_submit(
 # --- Milestones, RAID, dependencies and gates ------------------------------
 
 
-def _save(instance: models.Model, reason: str) -> models.Model:
+def _save(instance: models.Model, reason: str, user=None) -> models.Model:
     instance.full_clean()
-    instance._change_reason = reason
+    _attribute(instance, reason, user)
     instance.save()
     return instance
 
@@ -290,7 +304,7 @@ def _save(instance: models.Model, reason: str) -> models.Model:
 def record_create(*, model: type[models.Model], project: Project, user, **fields: Any):
     """Create a milestone, risk, issue, assumption or decision on a project."""
     instance = model(project=project, **fields)
-    return _save(instance, f"{model._meta.verbose_name.capitalize()} added")
+    return _save(instance, f"{model._meta.verbose_name.capitalize()} added", user)
 
 
 @transaction.atomic
@@ -304,7 +318,7 @@ def record_update(*, instance: models.Model, user, **fields: Any):
             reason = f"{instance._meta.verbose_name.capitalize()} closed"
     if isinstance(instance, Milestone) and fields.get("actual_date"):
         reason = "Milestone achieved"
-    return _save(instance, reason)
+    return _save(instance, reason, user)
 
 
 def milestone_create(*, project: Project, user, **fields: Any) -> Milestone:
@@ -322,7 +336,7 @@ def issue_create(*, project: Project, user, **fields: Any) -> Issue:
 @transaction.atomic
 def dependency_create(*, source: Project, user, **fields: Any) -> Dependency:
     dependency = Dependency(source=source, **fields)
-    return _save(dependency, "Dependency added")
+    return _save(dependency, "Dependency added", user)
 
 
 @transaction.atomic
@@ -332,7 +346,7 @@ def gate_decision_record(*, project: Project, user, **fields: Any) -> GateDecisi
     if gate.decision == "" and gate.decided_on and gate.decided_on <= timezone.localdate():
         raise ValidationError({"decision": "Enter the board's decision for a gate already held"})
     label = gate.get_decision_display() if gate.decision else "scheduled"
-    return _save(gate, f"Gate {gate.gate} {label.lower()}")
+    return _save(gate, f"Gate {gate.gate} {label.lower()}", user)
 
 
 @transaction.atomic
@@ -347,4 +361,4 @@ def gate_decision_update(*, gate_decision: GateDecision, user, **fields: Any) ->
     ):
         raise ValidationError({"decision": "Enter the board's decision for a gate already held"})
     label = gate_decision.get_decision_display() if gate_decision.decision else "rescheduled"
-    return _save(gate_decision, f"Gate {gate_decision.gate} {label.lower()}")
+    return _save(gate_decision, f"Gate {gate_decision.gate} {label.lower()}", user)

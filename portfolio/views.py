@@ -47,6 +47,7 @@ from portfolio.models import (
 )
 
 REGISTER_PAGE_SIZE = 50
+DASHBOARD_LIST_LIMIT = 15
 # Other apps add tabs to the project page through <app>/project_tabs.py.
 PROJECT_TAB_MODULES = ["prioritisation.project_tabs", "benefits.project_tabs"]
 
@@ -70,6 +71,8 @@ def dashboard(request):
     period = selectors.current_period()
     today = timezone.localdate()
     stages = selectors.stage_counts()
+    overdue = selectors.overdue_milestones(today)
+    due = selectors.updates_due(period)
     confidence = selectors.confidence_distribution(settings.PMO_RAG_SCALE)
     confidence_figure = bar_figure(
         [row["label"] for row in confidence],
@@ -86,8 +89,11 @@ def dashboard(request):
             "confidence_figure": confidence_figure,
             "period": period,
             "red_projects": selectors.red_projects(),
-            "overdue_milestones": selectors.overdue_milestones(today),
-            "updates_due": selectors.updates_due(period),
+            # A large portfolio lists the worst few here; the register has the rest.
+            "overdue_milestones": overdue[:DASHBOARD_LIST_LIMIT],
+            "overdue_count": overdue.count(),
+            "updates_due": due[:DASHBOARD_LIST_LIMIT],
+            "updates_due_count": due.count(),
             "green_overrides": selectors.green_overrides(),
             "gates_ahead": selectors.gates_ahead(today),
             "stage_overrides": selectors.recent_stage_overrides(),
