@@ -90,18 +90,40 @@ GENERIC = [STEADY, AMBER, RECOVERING, STEADY, AMBER, SLIPPING]
 UPDATE_DUE = {1, 5, 9, 14, 21, 23, 27, 29, 38}
 
 PATHS_TO_GREEN = {
-    R: (
+    R: [
         "Recovery plan agreed with the sponsor on {day}: re-sequence the remaining work, "
         "bring in two interim specialists and report weekly to the Transformation Board. "
-        "Expect Amber/Red next month and Amber within a quarter."
-    ),
-    AR: (
+        "Expect Amber/Red next month and Amber within a quarter.",
+        "Re-tender the failed lot through the regional framework (award due in 8 weeks) and "
+        "re-profile this year's saving with Finance. CLT asked to confirm the reduced scope.",
+    ],
+    AR: [
         "Close the two critical risks by the end of next month: confirm the supplier's "
-        "resourcing plan and agree the revised savings profile with Finance."
-    ),
-    A: "Recover the two-week slip in testing by running user acceptance in parallel.",
-    AG: "Confirm the final benefits profile with the budget holder.",
+        "resourcing plan and agree the revised savings profile with Finance.",
+        "Recruit the two vacant posts (interviews booked) and move go-live back six weeks "
+        "with the sponsor's agreement; Amber expected once the new plan is baselined.",
+        "Agree the legal position on the lease break with the landlord; until then the "
+        "saving for this year is at risk. Decision expected at the next board.",
+    ],
+    A: [
+        "Recover the two-week slip in testing by running user acceptance in parallel.",
+        "Complete the data cleanse before cut-over; extra capacity agreed with Digital.",
+        "Confirm the benefits baseline with the budget holder, then re-forecast.",
+    ],
+    AG: [
+        "Confirm the final benefits profile with the budget holder.",
+        "Sign off the handover plan with the service before the next gate.",
+    ],
 }
+
+
+def path_to_green(rating: str, number: int, period: datetime.date) -> str:
+    if rating == G:
+        return ""
+    options = PATHS_TO_GREEN[rating]
+    return options[number % len(options)].format(day=f"{period:%-d %b %Y}")
+
+
 PROGRESS = {
     G: "All planned activity completed on time. Benefits tracking set up with Finance.",
     AG: "Most planned activity completed; one workstream a week behind but recoverable.",
@@ -157,7 +179,7 @@ def seed_updates(ctx, project: Project, story: Story) -> int:
     for i, (period, rating) in enumerate(zip(periods, ratings, strict=True)):
         latest = i == len(periods) - 1
         override = bool(story.override) and latest
-        path = "" if rating == G else PATHS_TO_GREEN[rating].format(day=f"{period:%-d %b %Y}")
+        path = path_to_green(rating, project.number, period)
         _, created = StatusUpdate.objects.get_or_create(
             project=project,
             period=period,
@@ -422,9 +444,7 @@ def seed_scale(ctx, projects: list[Project]) -> None:
                         risk_rag=rating,
                         progress=PROGRESS[rating],
                         next_steps=NEXT_STEPS[rating],
-                        path_to_green=""
-                        if rating == G
-                        else PATHS_TO_GREEN[rating].format(day=f"{period:%-d %b %Y}"),
+                        path_to_green=path_to_green(rating, project.number, period),
                         submitted_by_id=project.project_manager_id,
                     )
                 )
