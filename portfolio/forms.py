@@ -148,7 +148,19 @@ def reporting_periods(current: datetime.date) -> list[tuple[str, str]]:
     return [(m.isoformat(), f"{m:%B %Y}") for m in months]
 
 
+class ConditionallyRequiredField(forms.CharField):
+    """Shown as required (no "(optional)"), but whether it may be blank is
+    a rule across fields that the service applies: a path to green is
+    needed unless the rating is Green."""
+
+    def validate(self, value):
+        pass
+
+
 class StatusUpdateForm(GovukFormMixin, forms.Form):
+    # The browser must not block a blank path to green for a Green rating.
+    use_required_attribute = False
+
     period = forms.TypedChoiceField(
         label="Month reported on",
         coerce=datetime.date.fromisoformat,
@@ -176,10 +188,9 @@ class StatusUpdateForm(GovukFormMixin, forms.Form):
     issues_and_decisions = forms.CharField(
         label="Issues and decisions needed", widget=forms.Textarea, required=False
     )
-    path_to_green = forms.CharField(
+    path_to_green = ConditionallyRequiredField(
         label="Path to green",
         widget=forms.Textarea,
-        required=False,
         help_text=(
             "Required unless delivery confidence is Green: what will bring it back, and when."
         ),

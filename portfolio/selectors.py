@@ -236,7 +236,8 @@ def project_history(project: Project) -> list[dict]:
                     "who": record.history_user,
                     "action": {"+": "Added", "~": "Changed", "-": "Deleted"}[record.history_type],
                     "object": str(record.instance) if kind != "Project" else record.title,
-                    "reason": record.history_change_reason or "",
+                    "reason": record.history_change_reason
+                    or (f"Reason: {record.reason}" if kind == "Gate override" else ""),
                     "changes": changes,
                 }
             )
