@@ -77,7 +77,7 @@ def test_pmo_adds_a_project_and_the_pm_submits_an_update_by_keyboard(page_as, ro
     page.wait_for_url("**/projects/TP-0001/updates/new/")
     choose(page, "#id_delivery_confidence", "Amber/Red")
     for field in ("schedule", "cost", "benefits", "resources", "risk"):
-        choose(page, f"#id_{field}_rag", "Amber")
+        choose(page, f"#id_{field}_rag", "Amber/Red")
     tab_to(page, "#id_progress")
     page.keyboard.type("Two hubs open; recruitment for the rest is slow.")
     tab_to(page, "#id_next_steps")

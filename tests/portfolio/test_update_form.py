@@ -88,3 +88,12 @@ def test_it_warns_before_the_pm_chooses_a_rating(client_as, own_project):
         f"/projects/{own_project.reference}/updates/new/"
     )
     assert "This project has 1 overdue milestone" in response.content.decode()
+
+
+def test_a_field_refused_by_the_service_is_styled_as_in_error(client_as, own_project):
+    response = client_as(Role.PROJECT_MANAGER).post(
+        f"/projects/{own_project.reference}/updates/new/", form(delivery_confidence="R")
+    )
+    html = response.content.decode()
+    assert 'class="govuk-textarea govuk-textarea--error"' in html
+    assert 'aria-describedby="id_path_to_green-hint id_path_to_green-error"' in html
