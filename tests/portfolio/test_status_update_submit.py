@@ -130,3 +130,12 @@ def test_it_refuses_a_second_update_for_the_same_month(roles):
 def test_it_files_any_day_of_the_month_under_the_month(roles):
     update = submit(ProjectFactory(), roles[Role.PMO], period=datetime.date(2026, 11, 17))
     assert update.period == NOVEMBER
+
+
+def test_on_the_three_point_scale_amber_green_is_not_a_rating(roles, settings):
+    settings.PMO_RAG_SCALE = "3"
+    with pytest.raises(ValidationError) as error:
+        submit(ProjectFactory(), roles[Role.PMO], delivery_confidence="AG", path_to_green="x")
+    assert error.value.message_dict["delivery_confidence"] == [
+        "Choose a delivery confidence from the scale"
+    ]
