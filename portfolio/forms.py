@@ -112,6 +112,9 @@ class ProjectForm(GovukFormMixin, forms.ModelForm):
             "capital_investment": MONEY_WIDGET,
             "revenue_investment": MONEY_WIDGET,
             "stage_reason": forms.Textarea(attrs={"rows": 3}),
+            "services": forms.SelectMultiple(attrs={"size": 10}),
+            "priorities": forms.SelectMultiple(attrs={"size": 5}),
+            "tags": forms.SelectMultiple(attrs={"size": 5}),
         }
         labels = {"priorities": "Corporate priorities", "services": "Services affected"}
         help_texts = {
