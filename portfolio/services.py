@@ -58,6 +58,39 @@ class EditConflict(Exception):
         )
 
 
+class RecordConflict(Exception):
+    """A milestone, RAID item, dependency or gate changed after the user
+    opened its form. These records carry no version field; their latest
+    history row serves as one."""
+
+    def __init__(self, instance: models.Model, current_marker: int, changed_by=None):
+        self.current_marker = current_marker
+        who = f" ({changed_by.get_full_name() or changed_by.username})" if changed_by else ""
+        noun = instance._meta.verbose_name
+        super().__init__(
+            f"Someone else{who} changed this {noun} while you were editing it. "
+            "Your changes have not been saved. Check the current details, then save again."
+        )
+
+
+def history_marker(instance: models.Model) -> int:
+    """The id of the record's latest history row: it changes on every save."""
+    return (
+        instance.history.order_by("-history_id").values_list("history_id", flat=True).first() or 0
+    )
+
+
+def _check_unchanged(instance: models.Model, expected_marker: int | None) -> None:
+    if expected_marker is None:
+        return
+    # Lock the row (on PostgreSQL) so two saves cannot both pass the check.
+    type(instance).objects.select_for_update().filter(pk=instance.pk).exists()
+    current = history_marker(instance)
+    if current != expected_marker:
+        latest = instance.history.order_by("-history_id").select_related("history_user").first()
+        raise RecordConflict(instance, current, latest.history_user if latest else None)
+
+
 # --- Projects ---------------------------------------------------------------
 
 
@@ -308,8 +341,15 @@ def record_create(*, model: type[models.Model], project: Project, user, **fields
 
 
 @transaction.atomic
-def record_update(*, instance: models.Model, user, **fields: Any):
-    """Edit a milestone, risk, issue, assumption, decision or dependency."""
+def record_update(
+    *, instance: models.Model, user, expected_marker: int | None = None, **fields: Any
+):
+    """Edit a milestone, risk, issue, assumption, decision or dependency.
+
+    `expected_marker` is history_marker() as it was when the form was opened;
+    if the record has been saved since, RecordConflict is raised instead.
+    """
+    _check_unchanged(instance, expected_marker)
     for name, value in fields.items():
         setattr(instance, name, value)
     reason = f"{instance._meta.verbose_name.capitalize()} edited"
@@ -350,7 +390,10 @@ def gate_decision_record(*, project: Project, user, **fields: Any) -> GateDecisi
 
 
 @transaction.atomic
-def gate_decision_update(*, gate_decision: GateDecision, user, **fields: Any) -> GateDecision:
+def gate_decision_update(
+    *, gate_decision: GateDecision, user, expected_marker: int | None = None, **fields: Any
+) -> GateDecision:
+    _check_unchanged(gate_decision, expected_marker)
     for name, value in fields.items():
         setattr(gate_decision, name, value)
     gate_decision.recorded_by = user

@@ -393,10 +393,14 @@ class RecordKind:
             return services.gate_decision_record(project=project, user=user, **fields)
         return services.record_create(model=self.model, project=project, user=user, **fields)
 
-    def update(self, instance, user, fields: dict[str, Any]):
+    def update(self, instance, user, fields: dict[str, Any], expected_marker: int | None):
         if self.model is GateDecision:
-            return services.gate_decision_update(gate_decision=instance, user=user, **fields)
-        return services.record_update(instance=instance, user=user, **fields)
+            return services.gate_decision_update(
+                gate_decision=instance, user=user, expected_marker=expected_marker, **fields
+            )
+        return services.record_update(
+            instance=instance, user=user, expected_marker=expected_marker, **fields
+        )
 
 
 RECORD_KINDS = {
@@ -420,14 +424,23 @@ def record_form(request, reference: str, kind: str, pk: int | None = None):
     instance = None
     if pk is not None:
         instance = get_object_or_404(record_kind.objects_of(project), pk=pk)
+    # Optimistic locking: the form carries the record's history marker as it
+    # was when opened (see services.history_marker).
+    seen = request.POST.get("seen", "")
+    marker = services.history_marker(instance) if instance else 0
     form = record_kind.form_for(project, request.POST or None, instance)
+    conflict = None
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
         try:
             if instance is None:
                 record_kind.create(project, request.user, fields)
             else:
-                record_kind.update(instance, request.user, fields)
+                expected = int(seen) if seen.isdigit() else None
+                record_kind.update(instance, request.user, fields, expected)
+        except services.RecordConflict as error:
+            # Keep what the user typed; saving again replaces the other change.
+            conflict, marker = error, error.current_marker
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -437,5 +450,13 @@ def record_form(request, reference: str, kind: str, pk: int | None = None):
     return render(
         request,
         "portfolio/record_form.html",
-        {"form": form, "project": project, "kind": record_kind, "instance": instance},
+        {
+            "form": form,
+            "project": project,
+            "kind": record_kind,
+            "instance": instance,
+            "conflict": conflict,
+            "marker": marker,
+        },
+        status=409 if conflict else 200,
     )

@@ -1,6 +1,7 @@
 import pytest
 
 from pmo.permissions import Role
+from portfolio import services
 from portfolio.models import Dependency, GateDecision, Milestone, Risk
 from tests.portfolio.factories import MilestoneFactory, ProjectFactory, RiskFactory
 
@@ -123,3 +124,32 @@ def test_a_past_gate_needs_its_decision(client_as, own_project):
     )
     assert "Enter the board&#x27;s decision for a gate already held" in response.content.decode()
     assert not GateDecision.objects.exists()
+
+
+def test_a_stale_risk_edit_shows_a_conflict_and_keeps_the_input(client_as, own_project, roles):
+    original = RiskFactory(project=own_project, title="Original")
+    opened_at = original.history.latest().history_id
+    services.record_update(instance=original, user=roles[Role.PMO], title="Changed by PMO")
+    response = client_as(Role.PROJECT_MANAGER).post(
+        f"/projects/{own_project.reference}/risks/{original.pk}/edit/",
+        risk(title="My stale edit", seen=str(opened_at)),
+    )
+    html = response.content.decode()
+    assert response.status_code == 409
+    assert "Someone else" in html and "changed this risk while you were editing it" in html
+    assert 'value="My stale edit"' in html
+    assert f'name="seen" value="{services.history_marker(original)}"' in html
+    original.refresh_from_db()
+    assert original.title == "Changed by PMO"
+
+
+def test_a_risk_edit_from_the_current_version_saves(client_as, own_project):
+    original = RiskFactory(project=own_project)
+    marker = services.history_marker(original)
+    response = client_as(Role.PROJECT_MANAGER).post(
+        f"/projects/{own_project.reference}/risks/{original.pk}/edit/",
+        risk(title="Renamed", seen=str(marker)),
+    )
+    assert response.status_code == 302
+    original.refresh_from_db()
+    assert original.title == "Renamed"
