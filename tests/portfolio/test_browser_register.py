@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 from pmo.permissions import Role
 from portfolio import demo
 from portfolio.models import Project, StatusUpdate
+from portfolio.selectors import register_projects
 from tests.portfolio.factories import PASSWORD, DirectorateFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -142,3 +143,16 @@ def test_the_register_filters_in_place_and_keeps_the_url(page_as, demo_council):
     page.go_back()
     page.wait_for_url("**/projects/")
     expect(page.locator(".pmo-register tbody tr")).to_have_count(Project.objects.count())
+
+
+def test_sorting_then_filtering_keeps_the_sort(page_as, demo_council):
+    page = page_as(Role.VIEWER)
+    page.goto("/projects/")
+    page.locator("a.pmo-sort", has_text="Title").press("Enter")
+    page.wait_for_url("**/projects/?sort=title")
+    page.locator("#id_q").press_sequentially("digital")
+    page.wait_for_url("**/projects/?*q=digital*")
+    assert "sort=title" in page.url
+    titles = page.locator(".pmo-register tbody td:nth-child(2)").all_inner_texts()
+    expected = register_projects({"q": "digital", "sort": "title"})
+    assert [t.splitlines()[0] for t in titles] == [p.title for p in expected]
