@@ -50,6 +50,16 @@ class GovukFormMixin:
         super().full_clean()
         if not self.is_bound:
             return
+        self.mark_errors()
+
+    def add_error(self, field, error):
+        """Errors added after validation (a service's rules) get the same
+        GOV.UK error styling as the form's own."""
+        super().add_error(field, error)
+        if getattr(self, "cleaned_data", None) is not None and self.is_bound:
+            self.mark_errors()
+
+    def mark_errors(self):
         for name in self.errors:
             if name not in self.fields:
                 continue

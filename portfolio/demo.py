@@ -19,6 +19,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 
 from pmo.permissions import Role
+from portfolio import demo_register
 from portfolio.models import (
     CorporatePriority,
     DeliveryApproach,
@@ -959,7 +960,8 @@ def seed_projects(ctx: DemoContext) -> list[Project]:
 def seed(ctx: DemoContext) -> None:
     seed_people(ctx)
     seed_reference_data(ctx)
-    seed_projects(ctx)
+    projects = seed_projects(ctx)
+    demo_register.seed(ctx, projects)
 
 
 SYNTHETIC_PREFIX = "Synthetic project"
@@ -1026,4 +1028,5 @@ def seed_scale(ctx: DemoContext, count: int) -> list[Project]:
         batch_size=5000,
     )
     ctx.say(f"scale: {len(created)} synthetic projects")
+    demo_register.seed_scale(ctx, created)
     return created

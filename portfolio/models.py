@@ -491,3 +491,26 @@ class GateDecision(models.Model):
     @property
     def is_approval(self) -> bool:
         return self.decision in APPROVING_OUTCOMES
+
+
+class StageOverride(models.Model):
+    """A PMO decision to move a project into a stage without the gate that
+    normally guards it (Delivery needs gate 1, Closed needs gate 3). Kept as
+    its own row so the dashboard, the pack and the History tab can show who
+    overrode the gate and why."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="stage_overrides")
+    stage = models.CharField(max_length=20, choices=Stage.choices)
+    missing_gate = models.PositiveSmallIntegerField(choices=Gate.choices)
+    reason = models.TextField()
+    overridden_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    overridden_at = models.DateTimeField(default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-overridden_at"]
+
+    def __str__(self) -> str:
+        stage = self.get_stage_display()
+        return f"{self.project.reference} into {stage} without gate {self.missing_gate}"

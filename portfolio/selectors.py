@@ -4,11 +4,39 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.utils import timezone
 
-from portfolio.models import Project, Stage, StatusUpdate, first_of_month
-from portfolio.rag import RAG, SCALES
+from portfolio.models import (
+    REPORTING_STAGES,
+    Assumption,
+    Decision,
+    Dependency,
+    DependencyKind,
+    GateDecision,
+    Issue,
+    Milestone,
+    Project,
+    Risk,
+    Stage,
+    StageOverride,
+    StatusUpdate,
+    first_of_month,
+)
+from portfolio.rag import RAG, SCALES, SEVERITY
 
 
 def current_period(today: datetime.date | None = None) -> datetime.date:
@@ -47,3 +75,253 @@ def confidence_distribution(scale: str, projects: QuerySet[Project] | None = Non
         label = RAG(code).label if code else "No update yet"
         rows.append({"code": code or "", "label": label, "count": n})
     return rows
+
+
+# --- The register -----------------------------------------------------------
+
+# Column key -> ordering. Stage and RAG sort by their meaning, not their code.
+REGISTER_SORTS = {
+    "reference": "number",
+    "title": "title",
+    "stage": "stage_order",
+    "rag": "rag_order",
+    "pm": "project_manager__last_name",
+    "forecast_end": "forecast_end",
+    "updated": "last_update_period",
+}
+STAGE_ORDER = {stage.value: i for i, stage in enumerate(Stage)}
+
+
+def _order_case(field: str, order: dict, default: int) -> Case:
+    return Case(
+        *[When(**{field: key}, then=Value(i)) for key, i in order.items()],
+        default=Value(default),
+        output_field=IntegerField(),
+    )
+
+
+def register_projects(filters: dict, period: datetime.date | None = None) -> QuerySet[Project]:
+    """The register, filtered and sorted, for the page and its exports.
+
+    Each row carries its current RAG, last update month and whether this
+    month's update is due, all as annotations, so a page of 50 rows is one
+    query however many projects there are.
+    """
+    period = period or current_period()
+    this_month = StatusUpdate.objects.filter(project=OuterRef("pk"), period=period)
+    projects = with_current_rag(
+        Project.objects.select_related(
+            "workstream", "lead_directorate", "sponsor", "project_manager"
+        )
+    ).annotate(
+        update_is_due=Case(
+            When(Q(stage__in=REPORTING_STAGES) & ~Exists(this_month), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        ),
+    )
+    if text := filters.get("q", "").strip():
+        projects = projects.filter(
+            Q(title__icontains=text) | Q(reference__icontains=text) | Q(summary__icontains=text)
+        )
+    simple = {
+        "workstream": "workstream",
+        "directorate": "lead_directorate",
+        "service": "services",
+        "stage": "stage",
+        "project_type": "project_type",
+        "sponsor": "sponsor",
+        "pm": "project_manager",
+    }
+    for key, field in simple.items():
+        if filters.get(key):
+            projects = projects.filter(**{field: filters[key]})
+    if rag := filters.get("rag"):
+        projects = (
+            projects.filter(current_rag__isnull=True)
+            if rag == "none"
+            else projects.filter(current_rag=rag)
+        )
+    if filters.get("due"):
+        projects = projects.filter(update_is_due=True)
+    return _sorted(projects, filters.get("sort", ""))
+
+
+def _sorted(projects: QuerySet[Project], sort: str) -> QuerySet[Project]:
+    key = sort.lstrip("-")
+    if key not in REGISTER_SORTS:
+        return projects.order_by("number")
+    if key == "stage":
+        projects = projects.annotate(stage_order=_order_case("stage", STAGE_ORDER, 99))
+    if key == "rag":
+        projects = projects.annotate(
+            rag_order=_order_case("current_rag", {k.value: v for k, v in SEVERITY.items()}, 99)
+        )
+    field = REGISTER_SORTS[key]
+    descending = sort.startswith("-")
+    ordering = F(field).desc(nulls_last=True) if descending else F(field).asc(nulls_last=True)
+    return projects.order_by(ordering, "number")
+
+
+def register_summary(projects: QuerySet[Project], scale: str) -> dict:
+    """Counts of the filtered register by stage and by current RAG, in one query."""
+    by_stage: dict[str, int] = {}
+    by_rag: dict[str, int] = {}
+    rows = projects.order_by().values("stage", "current_rag").annotate(n=Count("pk"))
+    for row in rows:
+        by_stage[row["stage"]] = by_stage.get(row["stage"], 0) + row["n"]
+        rag = row["current_rag"] or ""
+        by_rag[rag] = by_rag.get(rag, 0) + row["n"]
+    stages = [{"code": s.value, "label": s.label, "count": by_stage.get(s.value, 0)} for s in Stage]
+    rags = [
+        {"code": r.value, "label": r.label, "count": by_rag.pop(r.value, 0)} for r in SCALES[scale]
+    ]
+    for code, n in sorted(by_rag.items()):
+        rags.append({"code": code, "label": RAG(code).label if code else "No update", "count": n})
+    return {"stages": stages, "rags": rags, "total": sum(by_stage.values())}
+
+
+# --- One project -------------------------------------------------------------
+
+
+def project_dependencies(project: Project) -> list[dict]:
+    """Dependencies shown on both projects, phrased from this project's side."""
+    rows = []
+    outgoing = project.dependencies_out.select_related("target")
+    incoming = project.dependencies_in.select_related("source")
+    for dep in outgoing:
+        rows.append({"dependency": dep, "other": dep.target, "phrase": f"{dep.get_kind_display()}"})
+    for dep in incoming:
+        phrase = "Blocked by" if dep.kind == DependencyKind.BLOCKS else "Informed by"
+        rows.append({"dependency": dep, "other": dep.source, "phrase": phrase})
+    return sorted(rows, key=lambda row: row["other"].number)
+
+
+HISTORY_LIMIT = 200
+
+
+def project_history(project: Project) -> list[dict]:
+    """Who changed what, and when, across the project and everything in it,
+    newest first. Each entry lists the fields changed from the previous
+    version of the same record."""
+    sources = [
+        ("Project", Project.history.filter(id=project.pk)),
+        ("Update", StatusUpdate.history.filter(project_id=project.pk)),
+        ("Milestone", Milestone.history.filter(project_id=project.pk)),
+        ("Risk", Risk.history.filter(project_id=project.pk)),
+        ("Issue", Issue.history.filter(project_id=project.pk)),
+        ("Assumption", Assumption.history.filter(project_id=project.pk)),
+        ("Decision", Decision.history.filter(project_id=project.pk)),
+        ("Gate", GateDecision.history.filter(project_id=project.pk)),
+        ("Gate override", StageOverride.history.filter(project_id=project.pk)),
+        (
+            "Dependency",
+            Dependency.history.filter(Q(source_id=project.pk) | Q(target_id=project.pk)),
+        ),
+    ]
+    entries = []
+    for kind, records in sources:
+        previous_by_object: dict = {}
+        for record in records.select_related("history_user").order_by("history_date", "history_id"):
+            previous = previous_by_object.get(record.id)
+            changes = []
+            if previous is not None and record.history_type == "~":
+                delta = record.diff_against(previous, foreign_keys_are_objs=False)
+                changes = [_describe_change(record, c) for c in delta.changes]
+            previous_by_object[record.id] = record
+            entries.append(
+                {
+                    "kind": kind,
+                    "when": record.history_date,
+                    "who": record.history_user,
+                    "action": {"+": "Added", "~": "Changed", "-": "Deleted"}[record.history_type],
+                    "object": str(record.instance) if kind != "Project" else record.title,
+                    "reason": record.history_change_reason
+                    or (f"Reason: {record.reason}" if kind == "Gate override" else ""),
+                    "changes": changes,
+                }
+            )
+    entries.sort(key=lambda e: e["when"], reverse=True)
+    return entries[:HISTORY_LIMIT]
+
+
+def _describe_change(record, change) -> str:
+    field = record.instance._meta.get_field(change.field)
+    label = str(field.verbose_name).capitalize()
+    if field.choices:
+        lookup = dict(field.flatchoices)
+        old, new = lookup.get(change.old, change.old), lookup.get(change.new, change.new)
+    elif field.is_relation:
+        return f"{label} changed"
+    else:
+        old, new = change.old, change.new
+    old = _short(old)
+    new = _short(new)
+    return f"{label}: {old} → {new}"
+
+
+def _short(value) -> str:
+    if value in (None, ""):
+        return "blank"
+    if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+        return f"{value.day} {value:%b %Y}"
+    text = str(value)
+    return text if len(text) <= 80 else text[:77] + "…"
+
+
+# --- Dashboard and "my projects" ---------------------------------------------
+
+
+def red_projects() -> QuerySet[Project]:
+    """Reporting projects whose latest update is Red or Amber/Red, with that
+    update's path to green."""
+    latest = StatusUpdate.objects.filter(project=OuterRef("pk")).order_by("-period")
+    return (
+        with_current_rag(Project.objects.reporting().select_related("project_manager"))
+        .filter(current_rag__in=[RAG.RED, RAG.AMBER_RED])
+        .annotate(path_to_green=Subquery(latest.values("path_to_green")[:1]))
+        .order_by("-current_rag", "number")
+    )
+
+
+def overdue_milestones(today: datetime.date | None = None, projects=None) -> QuerySet[Milestone]:
+    projects = Project.objects.reporting() if projects is None else projects
+    return (
+        Milestone.objects.overdue(today)
+        .filter(project__in=projects)
+        .select_related("project")
+        .order_by("forecast_date", "pk")
+    )
+
+
+def updates_due(period: datetime.date, projects=None) -> QuerySet[Project]:
+    projects = Project.objects.all() if projects is None else projects
+    return projects.update_due(period).select_related("project_manager").order_by("number")
+
+
+def green_overrides() -> QuerySet[StatusUpdate]:
+    """Current ratings that were given green-ish despite the honesty rule:
+    each project's latest update, where that update carries an override."""
+    latest_pk = StatusUpdate.objects.filter(project=OuterRef("project")).order_by("-period")
+    return (
+        StatusUpdate.objects.filter(honesty_override=True)
+        .annotate(latest_pk=Subquery(latest_pk.values("pk")[:1]))
+        .filter(pk=F("latest_pk"))
+        .select_related("project", "submitted_by")
+        .order_by("project__number")
+    )
+
+
+def gates_ahead(today: datetime.date | None = None, days: int = 60) -> QuerySet[GateDecision]:
+    today = today or timezone.localdate()
+    return (
+        GateDecision.objects.filter(
+            decision="", decided_on__gte=today, decided_on__lte=today + datetime.timedelta(days)
+        )
+        .select_related("project")
+        .order_by("decided_on", "gate")
+    )
+
+
+def recent_stage_overrides(limit: int = 10) -> QuerySet[StageOverride]:
+    return StageOverride.objects.select_related("project", "overridden_by")[:limit]

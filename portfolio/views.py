@@ -1,14 +1,78 @@
+"""Pages of the project register. Thin function views: ask the permissions
+module, call a selector or a service, render or redirect."""
+
+from __future__ import annotations
+
+import importlib
+import io
+from dataclasses import dataclass
+from typing import Any
+
 from django.conf import settings
-from django.shortcuts import render
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import models
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
 
 from pmo.charts import RAG_COLOURS, bar_figure
 from pmo.permissions import require
-from portfolio import selectors
+from pmo.spreadsheets import add_sheet, csv_bytes, new_workbook
+from portfolio import exports, selectors, services
+from portfolio.forms import (
+    AssumptionForm,
+    DecisionForm,
+    DependencyForm,
+    GateDecisionForm,
+    IssueForm,
+    MilestoneForm,
+    ProjectForm,
+    RegisterFilterForm,
+    RiskForm,
+    StatusUpdateForm,
+)
+from portfolio.models import (
+    Assumption,
+    Decision,
+    Dependency,
+    GateDecision,
+    Issue,
+    Milestone,
+    Project,
+    RaidStatus,
+    Risk,
+)
+
+REGISTER_PAGE_SIZE = 50
+DASHBOARD_LIST_LIMIT = 15
+# Other apps add tabs to the project page through <app>/project_tabs.py.
+PROJECT_TAB_MODULES = ["prioritisation.project_tabs", "benefits.project_tabs"]
+
+
+def _get_project(request, reference: str, action: str = "view") -> Project:
+    project = get_object_or_404(
+        Project.objects.select_related(
+            "workstream", "lead_directorate", "sponsor", "project_manager"
+        ),
+        reference=reference,
+    )
+    require(request, action, project)
+    return project
+
+
+# --- Dashboard ---------------------------------------------------------------
 
 
 def dashboard(request):
     require(request, "view")
+    period = selectors.current_period()
+    today = timezone.localdate()
     stages = selectors.stage_counts()
+    overdue = selectors.overdue_milestones(today)
+    due = selectors.updates_due(period)
     confidence = selectors.confidence_distribution(settings.PMO_RAG_SCALE)
     confidence_figure = bar_figure(
         [row["label"] for row in confidence],
@@ -23,6 +87,376 @@ def dashboard(request):
             "stages": stages,
             "confidence": confidence,
             "confidence_figure": confidence_figure,
-            "period": selectors.current_period(),
+            "period": period,
+            "red_projects": selectors.red_projects(),
+            # A large portfolio lists the worst few here; the register has the rest.
+            "overdue_milestones": overdue[:DASHBOARD_LIST_LIMIT],
+            "overdue_count": overdue.count(),
+            "updates_due": due[:DASHBOARD_LIST_LIMIT],
+            "updates_due_count": due.count(),
+            "green_overrides": selectors.green_overrides(),
+            "gates_ahead": selectors.gates_ahead(today),
+            "stage_overrides": selectors.recent_stage_overrides(),
         },
+    )
+
+
+def my_projects(request):
+    require(request, "view")
+    period = selectors.current_period()
+    today = timezone.localdate()
+    mine = Project.objects.managed_by(request.user)
+    projects = selectors.register_projects({"pm": request.user}, period)
+    return render(
+        request,
+        "portfolio/my.html",
+        {
+            "period": period,
+            "projects": projects,
+            "updates_due": selectors.updates_due(period, mine),
+            "overdue_milestones": selectors.overdue_milestones(today, mine),
+            "milestones_this_month": Milestone.objects.filter(
+                project__in=mine,
+                actual_date__isnull=True,
+                forecast_date__gte=max(today, period),
+                forecast_date__lt=_next_month(period),
+            ).select_related("project"),
+        },
+    )
+
+
+def _next_month(period):
+    return (period.replace(day=28) + timezone.timedelta(days=4)).replace(day=1)
+
+
+# --- The register --------------------------------------------------------------
+
+REGISTER_COLUMNS = [
+    ("reference", "Reference"),
+    ("title", "Title"),
+    ("stage", "Stage"),
+    ("rag", "Delivery confidence"),
+    ("pm", "Project manager"),
+    ("forecast_end", "Forecast end"),
+    ("updated", "Last update"),
+]
+
+
+def _register_filters(request) -> tuple[RegisterFilterForm, dict]:
+    form = RegisterFilterForm(request.GET)
+    return form, form.filters()
+
+
+def _query(request, **changes) -> str:
+    params = request.GET.copy()
+    for key, value in changes.items():
+        if value is None:
+            params.pop(key, None)
+        else:
+            params[key] = value
+    return params.urlencode()
+
+
+def _sort_headers(request, current: str) -> list[dict]:
+    headers = []
+    for key, label in REGISTER_COLUMNS:
+        direction = None
+        if current.lstrip("-") == key:
+            direction = "descending" if current.startswith("-") else "ascending"
+        next_sort = f"-{key}" if direction == "ascending" else key
+        headers.append(
+            {
+                "key": key,
+                "label": label,
+                "aria_sort": direction or "none",
+                "query": _query(request, sort=next_sort, page=None),
+            }
+        )
+    return headers
+
+
+def register(request):
+    require(request, "view")
+    period = selectors.current_period()
+    form, filters = _register_filters(request)
+    projects = selectors.register_projects(filters, period)
+    page = Paginator(projects, REGISTER_PAGE_SIZE).get_page(request.GET.get("page"))
+    template_name = "portfolio/register.html"
+    if request.htmx and not request.htmx.history_restore_request:
+        template_name += "#results"
+    pages = [
+        {"number": n, "query": _query(request, page=n)}
+        for n in page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+    ]
+    return render(
+        request,
+        template_name,
+        {
+            "form": form,
+            "page": page,
+            "pages": pages,
+            "previous_query": _query(request, page=page.previous_page_number())
+            if page.has_previous()
+            else "",
+            "next_query": _query(request, page=page.next_page_number()) if page.has_next() else "",
+            "headers": _sort_headers(request, filters.get("sort", "")),
+            "summary": selectors.register_summary(projects, settings.PMO_RAG_SCALE),
+            "export_query": _query(request, page=None),
+            "period": period,
+        },
+    )
+
+
+def register_export_csv(request):
+    require(request, "view")
+    _, filters = _register_filters(request)
+    projects = selectors.register_projects(filters)
+    response = HttpResponse(
+        csv_bytes(exports.REGISTER_COLUMNS, exports.register_rows(projects)),
+        content_type="text/csv; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{exports.filename("csv")}"'
+    return response
+
+
+def register_export_xlsx(request):
+    require(request, "view")
+    _, filters = _register_filters(request)
+    projects = selectors.register_projects(filters)
+    buffer = io.BytesIO()
+    workbook = new_workbook(buffer)
+    add_sheet(
+        workbook, "Project register", exports.REGISTER_COLUMNS, exports.register_rows(projects)
+    )
+    workbook.close()
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{exports.filename("xlsx")}"'
+    return response
+
+
+# --- Projects --------------------------------------------------------------------
+
+
+def project_new(request):
+    require(request, "create_project")
+    form = ProjectForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            project = services.project_create(user=request.user, **form.service_fields())
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Project {project.reference} created")
+            return redirect("portfolio:detail", reference=project.reference)
+    return render(request, "portfolio/project_form.html", {"form": form, "project": None})
+
+
+def project_edit(request, reference: str):
+    project = _get_project(request, reference, "edit_project")
+    form = ProjectForm(request.POST or None, instance=Project.objects.get(pk=project.pk))
+    conflict = None
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        version = form.cleaned_data.get("version") or 0
+        try:
+            services.project_update(
+                project=project, user=request.user, version=version, **form.service_fields()
+            )
+        except services.EditConflict as error:
+            conflict = error
+            status = 409
+            # Keep what the user typed; saving again now is a deliberate
+            # decision to replace the other person's change.
+            data = request.POST.copy()
+            data["version"] = error.current_version
+            form = ProjectForm(data, instance=Project.objects.get(pk=project.pk))
+            form.is_valid()
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Project {project.reference} saved")
+            return redirect("portfolio:detail", reference=project.reference)
+    current = Project.objects.select_related("updated_by").get(pk=project.pk) if conflict else None
+    return render(
+        request,
+        "portfolio/project_form.html",
+        {"form": form, "project": project, "conflict": conflict, "current": current},
+        status=status,
+    )
+
+
+def _other_app_tabs(request, project) -> list[dict]:
+    tabs = []
+    for name in PROJECT_TAB_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+            continue
+        for tab in module.tabs(request, project):
+            context = {"project": project, **tab.get("context", {})}
+            tabs.append({**tab, "html": render_to_string(tab["template"], context, request)})
+    return tabs
+
+
+def project_detail(request, reference: str):
+    project = _get_project(request, reference)
+    today = timezone.localdate()
+    period = selectors.current_period()
+    updates = list(project.status_updates.select_related("submitted_by"))
+    milestones = list(project.milestones.all())
+    for milestone in milestones:
+        milestone.overdue = milestone.is_overdue(today)
+    return render(
+        request,
+        "portfolio/project_detail.html",
+        {
+            "project": project,
+            "period": period,
+            "today": today,
+            "latest": updates[0] if updates else None,
+            "update_due": project.stage in selectors.REPORTING_STAGES
+            and not any(u.period == period for u in updates),
+            "updates": updates,
+            "milestones": milestones,
+            "risks": project.risks.select_related("owner"),
+            "issues": project.issues.select_related("owner"),
+            "assumptions": project.assumptions.select_related("owner"),
+            "decisions": project.decisions.all(),
+            "dependencies": selectors.project_dependencies(project),
+            "gates": project.gate_decisions.select_related("recorded_by"),
+            "stage_overrides": project.stage_overrides.select_related("overridden_by"),
+            "history": selectors.project_history(project),
+            "services": project.services.all(),
+            "priorities": project.priorities.all(),
+            "tags": project.tags.all(),
+            "other_tabs": _other_app_tabs(request, project),
+            "open_status": RaidStatus.OPEN,
+        },
+    )
+
+
+def update_new(request, reference: str):
+    project = _get_project(request, reference, "update_project")
+    period = selectors.current_period()
+    form = StatusUpdateForm(request.POST or None, period=period)
+    counts = services.honesty_counts(project)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.status_update_submit(project=project, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                f"Update for {form.cleaned_data['period']:%B %Y} submitted for {project.reference}",
+            )
+            return redirect(f"/projects/{project.reference}/#updates")
+    return render(
+        request,
+        "portfolio/update_form.html",
+        {"form": form, "project": project, "period": period, "counts": counts},
+    )
+
+
+# --- Milestones, RAID, dependencies and gates ---------------------------------
+
+
+@dataclass(frozen=True)
+class RecordKind:
+    """One kind of record kept on a project, and who may write it."""
+
+    model: type[models.Model]
+    form: type
+    noun: str
+    tab: str
+    action: str = "update_project"
+
+    def form_for(self, project, data=None, instance=None):
+        if self.model is Dependency:
+            return self.form(data, instance=instance, source=project)
+        return self.form(data, instance=instance)
+
+    def objects_of(self, project):
+        if self.model is Dependency:
+            return Dependency.objects.filter(source=project)
+        return self.model.objects.filter(project=project)
+
+    def create(self, project, user, fields: dict[str, Any]):
+        if self.model is Dependency:
+            return services.dependency_create(source=project, user=user, **fields)
+        if self.model is GateDecision:
+            return services.gate_decision_record(project=project, user=user, **fields)
+        return services.record_create(model=self.model, project=project, user=user, **fields)
+
+    def update(self, instance, user, fields: dict[str, Any], expected_marker: int | None):
+        if self.model is GateDecision:
+            return services.gate_decision_update(
+                gate_decision=instance, user=user, expected_marker=expected_marker, **fields
+            )
+        return services.record_update(
+            instance=instance, user=user, expected_marker=expected_marker, **fields
+        )
+
+
+RECORD_KINDS = {
+    "milestones": RecordKind(Milestone, MilestoneForm, "milestone", "milestones"),
+    "risks": RecordKind(Risk, RiskForm, "risk", "raid"),
+    "issues": RecordKind(Issue, IssueForm, "issue", "raid"),
+    "assumptions": RecordKind(Assumption, AssumptionForm, "assumption", "raid"),
+    "decisions": RecordKind(Decision, DecisionForm, "decision", "raid"),
+    "dependencies": RecordKind(Dependency, DependencyForm, "dependency", "dependencies"),
+    # Gates are run by the PMO; a gate decision moves money and stages.
+    "gates": RecordKind(GateDecision, GateDecisionForm, "gate decision", "gates", "edit_project"),
+}
+
+
+def record_form(request, reference: str, kind: str, pk: int | None = None):
+    """Add or edit a milestone, RAID item, dependency or gate on a project."""
+    record_kind = RECORD_KINDS.get(kind)
+    if record_kind is None:
+        raise Http404
+    project = _get_project(request, reference, record_kind.action)
+    instance = None
+    if pk is not None:
+        instance = get_object_or_404(record_kind.objects_of(project), pk=pk)
+    # Optimistic locking: the form carries the record's history marker as it
+    # was when opened (see services.history_marker).
+    seen = request.POST.get("seen", "")
+    marker = services.history_marker(instance) if instance else 0
+    form = record_kind.form_for(project, request.POST or None, instance)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        try:
+            if instance is None:
+                record_kind.create(project, request.user, fields)
+            else:
+                expected = int(seen) if seen.isdigit() else None
+                record_kind.update(instance, request.user, fields, expected)
+        except services.RecordConflict as error:
+            # Keep what the user typed; saving again replaces the other change.
+            conflict, marker = error, error.current_marker
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            verb = "added" if instance is None else "saved"
+            messages.success(request, f"{record_kind.noun.capitalize()} {verb}")
+            return redirect(f"/projects/{project.reference}/#{record_kind.tab}")
+    return render(
+        request,
+        "portfolio/record_form.html",
+        {
+            "form": form,
+            "project": project,
+            "kind": record_kind,
+            "instance": instance,
+            "conflict": conflict,
+            "marker": marker,
+        },
+        status=409 if conflict else 200,
     )

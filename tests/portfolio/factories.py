@@ -5,7 +5,10 @@ import factory
 from django.contrib.auth import get_user_model
 
 from portfolio.models import (
+    Assumption,
     CorporatePriority,
+    Decision,
+    Dependency,
     Directorate,
     GateDecision,
     Issue,
@@ -141,3 +144,30 @@ class GateDecisionFactory(factory.django.DjangoModelFactory):
     decision = "approved"
     board = "Transformation Board"
     decided_on = datetime.date(2026, 3, 1)
+
+
+class AssumptionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Assumption
+
+    project = factory.SubFactory(ProjectFactory)
+    description = factory.Sequence(lambda n: f"Assumption {n}")
+
+
+class DecisionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Decision
+
+    project = factory.SubFactory(ProjectFactory)
+    decision = factory.Sequence(lambda n: f"Decision {n}")
+    decided_by = "Transformation Board"
+    decided_on = datetime.date(2026, 4, 1)
+
+
+class DependencyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Dependency
+
+    source = factory.SubFactory(ProjectFactory)
+    target = factory.SubFactory(ProjectFactory)
+    kind = "blocks"

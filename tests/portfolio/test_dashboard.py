@@ -1,0 +1,72 @@
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from pmo.permissions import Role
+from portfolio.models import Stage
+from portfolio.selectors import current_period
+from tests.portfolio.factories import (
+    GateDecisionFactory,
+    MilestoneFactory,
+    ProjectFactory,
+    StatusUpdateFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_lists_red_and_amber_red_projects_with_their_path_to_green(client_as):
+    red = ProjectFactory(title="Transport")
+    StatusUpdateFactory(
+        project=red, period=current_period(), delivery_confidence="R", path_to_green="Re-tender"
+    )
+    recovered = ProjectFactory(title="Recovered")
+    StatusUpdateFactory(
+        project=recovered, period=datetime.date(2025, 1, 1), delivery_confidence="R"
+    )
+    StatusUpdateFactory(
+        project=recovered, period=datetime.date(2025, 2, 1), delivery_confidence="A"
+    )
+    response = client_as(Role.CLT).get("/")
+    assert [p.title for p in response.context["red_projects"]] == ["Transport"]
+    assert "Re-tender" in response.content.decode()
+
+
+def test_it_flags_current_green_overrides_with_the_justification(client_as):
+    update = StatusUpdateFactory(
+        delivery_confidence="G",
+        honesty_override=True,
+        override_justification="Milestone moved by Cabinet",
+        period=current_period(),
+    )
+    html = client_as(Role.CLT).get("/").content.decode()
+    assert "Milestone moved by Cabinet" in html
+    assert update.project.reference in html
+
+
+def test_it_lists_overdue_milestones_updates_due_and_gates_ahead(client_as):
+    today = timezone.localdate()
+    late = MilestoneFactory(
+        title="Cabinet report", forecast_date=today - datetime.timedelta(days=5)
+    )
+    quiet = ProjectFactory(title="Quiet project", stage=Stage.DELIVERY)
+    GateDecisionFactory(
+        project=quiet, gate=2, decision="", decided_on=today + datetime.timedelta(days=30)
+    )
+    GateDecisionFactory(
+        project=quiet, gate=3, decision="", decided_on=today + datetime.timedelta(days=90)
+    )
+    response = client_as(Role.VIEWER).get("/")
+    assert list(response.context["overdue_milestones"]) == [late]
+    assert quiet in response.context["updates_due"]
+    assert [g.gate for g in response.context["gates_ahead"]] == [2]
+
+
+def test_it_counts_projects_by_stage(client_as):
+    ProjectFactory(stage=Stage.IDEA)
+    ProjectFactory(stage=Stage.IDEA)
+    stages = {
+        row["stage"]: row["count"] for row in client_as(Role.VIEWER).get("/").context["stages"]
+    }
+    assert stages[Stage.IDEA] == 2

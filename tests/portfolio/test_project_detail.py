@@ -1,0 +1,74 @@
+import types
+
+import pytest
+
+from pmo.permissions import Role
+from portfolio import services, views
+from tests.portfolio.factories import GateDecisionFactory, ProjectFactory, StatusUpdateFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_shows_every_register_tab(client_as):
+    project = ProjectFactory()
+    html = client_as(Role.VIEWER).get(f"/projects/{project.reference}/").content.decode()
+    for tab in ("overview", "updates", "milestones", "raid", "dependencies", "gates", "history"):
+        assert f'href="#{tab}"' in html
+        assert f'id="{tab}"' in html
+
+
+def test_the_current_rag_is_the_latest_update(client_as):
+    project = ProjectFactory()
+    StatusUpdateFactory(project=project, period="2026-09-01", delivery_confidence="R")
+    StatusUpdateFactory(project=project, period="2026-10-01", delivery_confidence="AG")
+    html = client_as(Role.VIEWER).get(f"/projects/{project.reference}/").content.decode()
+    assert 'Delivery confidence: <strong class="govuk-tag govuk-tag--turquoise">Amber/Green' in html
+
+
+def test_history_shows_who_changed_what_and_a_gate_override(client_as, roles):
+    project = ProjectFactory(stage="business_case", title="Before")
+    services.project_update(
+        project=project,
+        user=roles[Role.PMO],
+        version=1,
+        title="After",
+        stage="delivery",
+        gate_override_reason="Statutory deadline in April.",
+    )
+    html = client_as(Role.VIEWER).get(f"/projects/{project.reference}/").content.decode()
+    history = html.split('id="history"')[1]
+    assert "Title: Before → After" in history
+    assert "Stage: Business case → Delivery" in history
+    assert "gate 1 overridden by PMO: Statutory deadline in April." in history
+    assert roles[Role.PMO].get_full_name() in history
+
+
+def test_edit_links_follow_permissions(client_as, roles):
+    project = ProjectFactory(project_manager=roles[Role.PROJECT_MANAGER])
+    GateDecisionFactory(project=project)
+    pm_html = client_as(Role.PROJECT_MANAGER).get(f"/projects/{project.reference}/").content
+    assert b"/risks/new/" in pm_html
+    assert b"/gates/new/" not in pm_html
+    assert b'/edit/" class="govuk-button govuk-button--secondary"' not in pm_html
+    viewer_html = client_as(Role.VIEWER).get(f"/projects/{project.reference}/").content
+    assert b"/risks/new/" not in viewer_html
+
+
+def test_other_apps_add_their_own_tabs(client_as, monkeypatch, tmp_path, settings):
+    (tmp_path / "_test_tab.html").write_text("<p>Score {{ score }} for {{ project.reference }}</p>")
+    engine = settings.TEMPLATES[0]
+    settings.TEMPLATES = [engine | {"DIRS": [*engine["DIRS"], tmp_path]}]
+    fake = types.ModuleType("fake_tabs")
+    fake.tabs = lambda request, project: [
+        {"id": "scores", "label": "Scores", "template": "_test_tab.html", "context": {"score": 42}}
+    ]
+    monkeypatch.setattr(views, "PROJECT_TAB_MODULES", ["fake_tabs"])
+    monkeypatch.setitem(__import__("sys").modules, "fake_tabs", fake)
+    project = ProjectFactory()
+    html = client_as(Role.VIEWER).get(f"/projects/{project.reference}/").content.decode()
+    assert '<a class="govuk-tabs__tab" href="#scores">Scores</a>' in html
+    assert f"<p>Score 42 for {project.reference}</p>" in html
+
+
+def test_an_unknown_reference_is_not_found(client_as):
+    assert client_as(Role.VIEWER).get("/projects/TP-9999/").status_code == 404
