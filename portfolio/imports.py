@@ -1,0 +1,1556 @@
+"""Taking the council's project spreadsheet in without retyping it.
+
+Three steps, each a plain function so the page and `import_projects` share
+them:
+
+1. `read_upload(filename, content)` refuses what is not a CSV or XLSX (by its
+   bytes, not only its name), files over the size limit, zip bombs, wrong
+   encodings and malformed CSV, then finds each sheet's header row and maps
+   real-world headers ("Project Name", "SRO", "Department") onto our columns.
+   It returns `Sheet`s of plain strings, safe to keep between preview and
+   confirm.
+2. `run_import(sheets, ...)` feeds each sheet through a django-import-export
+   resource inside ONE transaction. Every row's errors are collected as
+   (sheet, row, column, message). If there is any error, or this is a preview,
+   the transaction is rolled back: nothing partial is ever written.
+3. The page (portfolio/import_views.py) shows the outcome and asks which
+   unknown people and directorates to create.
+
+Projects are created here with the register's numbering rule (number =
+max + 1, reference = Project.reference_for(number)) in
+`ProjectResource.before_save_instance`; that is the one place to route
+through a `project_create` service once the register has one.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import json
+import re
+import secrets
+import string
+import time
+import zipfile
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+import tablib
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max, Q
+from django.utils import timezone
+from import_export import fields, resources, widgets
+
+from pmo.permissions import Role
+from pmo.spreadsheets import (
+    FORMULA_TRIGGERS,
+    normalise_header,
+    parse_money,
+    parse_uk_date,
+)
+from portfolio.models import (
+    CorporatePriority,
+    DeliveryApproach,
+    Directorate,
+    Issue,
+    Milestone,
+    MTFPCategory,
+    Project,
+    ProjectType,
+    RaidStatus,
+    Risk,
+    Service,
+    Stage,
+    StatusUpdate,
+    Tag,
+    Workstream,
+)
+from portfolio.rag import RAG, SCALES, SEVERE_RAID_SCORE, honesty_problems
+from portfolio.selectors import current_period
+
+User = get_user_model()
+
+# --- Limits ------------------------------------------------------------------
+
+# An XLSX is a zip of XML. A real register of a few thousand rows unpacks to a
+# few MB and compresses about 5-15 times; a zip bomb claims gigabytes at ratios
+# in the thousands. Both are checked from the zip directory before openpyxl
+# reads a byte of XML.
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024
+MAX_COMPRESSION_RATIO = 100
+MAX_ZIP_ENTRIES = 1000
+# Header rows sit at the top; councils often put a title or a date above them.
+HEADER_SEARCH_ROWS = 20
+
+XLSX_CONTENT_TYPES = "[Content_Types].xml"
+XLSX_WORKBOOK = "xl/workbook.xml"
+
+
+class ImportRefused(Exception):
+    """The file as a whole cannot be read; the message says what to do."""
+
+
+# --- Columns: what each sheet holds and the headers we accept --------------
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    key: str
+    header: str
+    guidance: str
+    aliases: tuple[str, ...] = ()
+    required: bool = False
+
+    @property
+    def accepted(self) -> set[str]:
+        return {normalise_header(self.header), *(normalise_header(a) for a in self.aliases)}
+
+
+@dataclass(frozen=True)
+class SheetSpec:
+    kind: str
+    label: str
+    names: tuple[str, ...]
+    columns: tuple[ColumnSpec, ...]
+    identity: str
+
+    def column(self, key: str) -> ColumnSpec:
+        return next(c for c in self.columns if c.key == key)
+
+    def key_for(self, header: str) -> str | None:
+        wanted = clean_header(header)
+        return next((c.key for c in self.columns if wanted in c.accepted), None)
+
+
+def clean_header(header) -> str:
+    """normalise_header, plus the decoration people add: 'Title *', 'Capital (£):'."""
+    text = normalise_header(header)
+    text = re.sub(r"\s*\(£\)\s*", " ", text)
+    return normalise_header(text.strip(" *:"))
+
+
+def _labels(choices) -> str:
+    return ", ".join(label for _, label in choices)
+
+
+RAG_HELP = "Green, Amber/Green, Amber, Amber/Red or Red (AMBER and Amber-Red are fine)"
+
+PROJECT_COLUMNS = (
+    ColumnSpec(
+        "reference",
+        "Reference",
+        "Leave blank for a new project. TP-0001 updates that project.",
+        ("ref", "project reference", "project ref", "tp reference", "project id"),
+    ),
+    ColumnSpec(
+        "title",
+        "Title",
+        "The project's name.",
+        ("project name", "project title", "project", "name"),
+        required=True,
+    ),
+    ColumnSpec(
+        "summary",
+        "Summary",
+        "The summary and problem statement.",
+        ("description", "problem statement", "summary and problem statement"),
+    ),
+    ColumnSpec("workstream", "Workstream", "An existing workstream.", ("programme", "program")),
+    ColumnSpec(
+        "lead_directorate",
+        "Lead directorate",
+        "Needed for a new project. Unknown directorates can be created.",
+        ("directorate", "department", "lead department", "dept"),
+    ),
+    ColumnSpec(
+        "services",
+        "Services",
+        "Affected services, separated by semicolons.",
+        ("affected services", "services affected", "service"),
+    ),
+    ColumnSpec(
+        "priorities",
+        "Corporate priorities",
+        "Separated by semicolons.",
+        ("priorities", "corporate priority"),
+    ),
+    ColumnSpec(
+        "sponsor",
+        "Sponsor",
+        "Name, username or email. Unknown people can be created.",
+        ("sro", "senior responsible owner", "project sponsor", "sponsor (sro)"),
+    ),
+    ColumnSpec(
+        "project_manager",
+        "Project manager",
+        "Name, username or email. Unknown people can be created.",
+        ("pm", "project lead", "manager"),
+    ),
+    ColumnSpec("stage", "Stage", _labels(Stage.choices) + ".", ("phase", "project stage")),
+    ColumnSpec(
+        "stage_reason",
+        "Stage reason",
+        "Why the project is paused or stopped.",
+        ("reason", "reason paused or stopped"),
+    ),
+    ColumnSpec(
+        "project_type",
+        "Type",
+        "Transformation or efficiency.",
+        ("project type", "transformation or efficiency"),
+    ),
+    ColumnSpec(
+        "mtfp_category",
+        "MTFP category",
+        _labels(MTFPCategory.choices) + ".",
+        ("mtfp savings category", "savings category", "mtfp"),
+    ),
+    ColumnSpec(
+        "delivery_approach",
+        "Delivery approach",
+        "Traditional, or Agile / test and scale.",
+        ("approach", "methodology"),
+    ),
+    ColumnSpec(
+        "planned_start",
+        "Planned start",
+        "A date, for example 01/04/2026.",
+        ("start date", "start", "planned start date"),
+    ),
+    ColumnSpec(
+        "planned_end",
+        "Planned end",
+        "A date, for example 31/03/2028.",
+        ("end date", "end", "planned end date", "planned finish"),
+    ),
+    ColumnSpec(
+        "forecast_end",
+        "Forecast end",
+        "A date.",
+        ("forecast end date", "forecast finish", "expected end"),
+    ),
+    ColumnSpec(
+        "capital_investment",
+        "Capital investment",
+        "One-off capital, for example £1,200.50, 250k or 1.2m.",
+        ("capital", "one-off capital investment", "capital cost", "capex"),
+    ),
+    ColumnSpec(
+        "revenue_investment",
+        "Revenue investment",
+        "One-off revenue, for example £1,200.50, 250k or 1.2m.",
+        ("revenue", "one-off revenue investment", "revenue cost", "opex"),
+    ),
+    ColumnSpec(
+        "funding_source",
+        "Funding source",
+        "Where the investment comes from.",
+        ("funding", "funded by", "source of funding"),
+    ),
+    ColumnSpec("tags", "Tags", "Separated by semicolons; new tags are added.", ("tag",)),
+    ColumnSpec(
+        "rag",
+        "RAG",
+        f"This month's delivery confidence: {RAG_HELP}.",
+        ("delivery confidence", "overall rag", "rag status", "rag rating", "overall status"),
+    ),
+    ColumnSpec("schedule_rag", "Schedule RAG", "Defaults to the RAG.", ("schedule",)),
+    ColumnSpec("cost_rag", "Cost RAG", "Defaults to the RAG.", ("cost rating",)),
+    ColumnSpec("benefits_rag", "Benefits RAG", "Defaults to the RAG.", ("benefits",)),
+    ColumnSpec("resources_rag", "Resources RAG", "Defaults to the RAG.", ("resources",)),
+    ColumnSpec("risk_rag", "Risk RAG", "Defaults to the RAG.", ("risk rating",)),
+    ColumnSpec(
+        "progress",
+        "Progress",
+        "Progress this period, for the month's update.",
+        ("progress this period", "commentary", "update"),
+    ),
+    ColumnSpec("next_steps", "Next steps", "Plans for next period.", ("plans for next period",)),
+    ColumnSpec(
+        "issues_and_decisions",
+        "Issues and decisions",
+        "Issues and decisions needed.",
+        ("issues and decisions needed", "decisions needed"),
+    ),
+    ColumnSpec(
+        "path_to_green",
+        "Path to green",
+        "Needed with any RAG other than Green.",
+        ("recovery plan",),
+    ),
+    ColumnSpec(
+        "override_justification",
+        "Override justification",
+        "Why Green or Amber/Green despite overdue milestones or risks scored 15+.",
+        ("green justification", "justification"),
+    ),
+)
+
+PROJECT_LOOKUP_ALIASES = ("project reference", "reference", "ref", "project name", "project title")
+
+MILESTONE_COLUMNS = (
+    ColumnSpec(
+        "project",
+        "Project",
+        "The project's reference (TP-0001), or its title if it is new in this file.",
+        PROJECT_LOOKUP_ALIASES,
+        required=True,
+    ),
+    ColumnSpec(
+        "title",
+        "Milestone",
+        "Its name. A milestone with the same name on that project is updated.",
+        ("title", "milestone name", "milestone title", "name", "description"),
+        required=True,
+    ),
+    ColumnSpec(
+        "baseline_date",
+        "Baseline date",
+        "The date first agreed.",
+        ("baseline", "original date", "planned date", "due date"),
+        required=True,
+    ),
+    ColumnSpec(
+        "forecast_date",
+        "Forecast date",
+        "The latest forecast; defaults to the baseline date.",
+        ("forecast", "revised date", "expected date"),
+    ),
+    ColumnSpec(
+        "actual_date",
+        "Actual date",
+        "When it was achieved; blank if not yet.",
+        ("actual", "completed", "date achieved", "completed date"),
+    ),
+)
+
+SCORE_WORDS = {"very low": 1, "low": 2, "medium": 3, "high": 4, "very high": 5}
+
+RISK_COLUMNS = (
+    MILESTONE_COLUMNS[0],
+    ColumnSpec(
+        "title",
+        "Risk",
+        "A short title. A risk with the same title on that project is updated.",
+        ("title", "risk title", "risk name", "risk description", "description"),
+        required=True,
+    ),
+    ColumnSpec("cause", "Cause", "What could cause it."),
+    ColumnSpec("effect", "Effect", "What would happen.", ("consequence",)),
+    ColumnSpec(
+        "likelihood",
+        "Likelihood",
+        "1 to 5, or Very low to Very high.",
+        ("probability",),
+        required=True,
+    ),
+    ColumnSpec(
+        "impact", "Impact", "1 to 5, or Very low to Very high.", ("severity",), required=True
+    ),
+    ColumnSpec(
+        "owner", "Owner", "Name, username or email. Unknown people can be created.", ("risk owner",)
+    ),
+    ColumnSpec(
+        "mitigation",
+        "Mitigation",
+        "What is being done about it.",
+        ("mitigations", "mitigating actions", "controls", "response"),
+    ),
+    ColumnSpec("status", "Status", "Open or Closed; defaults to Open.", ("risk status",)),
+    ColumnSpec(
+        "escalated",
+        "Escalated",
+        "Yes if escalated to the portfolio; defaults to No.",
+        ("escalated to portfolio", "escalate"),
+    ),
+)
+
+PROJECTS = SheetSpec(
+    "projects",
+    "Projects",
+    ("projects", "project", "project register", "register"),
+    PROJECT_COLUMNS,
+    "reference",
+)
+MILESTONES = SheetSpec(
+    "milestones", "Milestones", ("milestones", "milestone"), MILESTONE_COLUMNS, "title"
+)
+RISKS = SheetSpec("risks", "Risks", ("risks", "risk", "risk register"), RISK_COLUMNS, "title")
+SHEET_SPECS = (PROJECTS, MILESTONES, RISKS)
+SPECS_BY_KIND = {spec.kind: spec for spec in SHEET_SPECS}
+IGNORED_SHEET_NAMES = {"guidance", "notes", "instructions", "read me", "readme", "lists"}
+
+
+# --- Reading the file ---------------------------------------------------------
+
+
+@dataclass
+class Sheet:
+    """One sheet as read from the file: our column keys mapped to the header
+    the user wrote, and each data row's number in the file with its values."""
+
+    kind: str
+    name: str
+    headers: dict[str, str]
+    rows: list[tuple[int, dict[str, str]]]
+    ignored_columns: list[str] = field(default_factory=list)
+
+    @property
+    def spec(self) -> SheetSpec:
+        return SPECS_BY_KIND[self.kind]
+
+    def header_for(self, key: str) -> str:
+        return self.headers.get(key) or self.spec.column(key).header
+
+    def has_column(self, key: str) -> bool:
+        return any(c.key == key for c in self.spec.columns)
+
+
+@dataclass
+class Upload:
+    filename: str
+    sheets: list[Sheet]
+    ignored_sheets: list[str] = field(default_factory=list)
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self))
+
+    @classmethod
+    def from_json(cls, text: str) -> Upload:
+        raw = json.loads(text)
+        sheets = [
+            Sheet(
+                kind=s["kind"],
+                name=s["name"],
+                headers=s["headers"],
+                rows=[(number, values) for number, values in s["rows"]],
+                ignored_columns=s["ignored_columns"],
+            )
+            for s in raw["sheets"]
+        ]
+        return cls(raw["filename"], sheets, raw["ignored_sheets"])
+
+
+def read_upload(filename: str, content: bytes) -> Upload:
+    """The sheets in an uploaded file, or ImportRefused saying why not."""
+    limit = settings.IMPORT_MAX_UPLOAD_BYTES
+    if len(content) > limit:
+        raise ImportRefused(
+            f"The file is {_megabytes(len(content))}: it must be {_megabytes(limit)} or smaller"
+        )
+    if not content.strip():
+        raise ImportRefused("The file is empty")
+    extension = Path(filename).suffix.lower()
+    if extension not in (".csv", ".xlsx"):
+        raise ImportRefused("The file must be a CSV or an Excel workbook (.xlsx)")
+    looks_zipped = content.startswith(b"PK\x03\x04")
+    if extension == ".xlsx":
+        if content.startswith(b"\xd0\xcf\x11\xe0"):
+            raise ImportRefused(
+                "The file is an old Excel 97-2003 workbook: save it as .xlsx and try again"
+            )
+        if not looks_zipped:
+            raise ImportRefused("The file is called .xlsx but is not an Excel workbook")
+        tables = _xlsx_tables(content)
+    else:
+        if looks_zipped or content.startswith(b"\xd0\xcf\x11\xe0"):
+            raise ImportRefused(
+                "The file is called .csv but is a workbook: save it as CSV or upload the .xlsx"
+            )
+        tables = [(CSV_SHEET, _csv_rows(content))]
+    return _sheets_from_tables(filename, tables)
+
+
+CSV_SHEET = ""  # a CSV has one unnamed sheet; it is named after what it holds
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f} MB".replace(".0 MB", " MB")
+
+
+def _csv_rows(content: bytes) -> list[list[str]]:
+    if b"\x00" in content[:8192]:
+        raise ImportRefused("The file is not a CSV file: it contains binary data")
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ImportRefused(
+            f"The CSV file is not UTF-8 (byte {error.start + 1} cannot be read): "
+            "in Excel choose Save As, then 'CSV UTF-8 (Comma delimited)'"
+        ) from None
+    first_line = text.split("\n", 1)[0]
+    try:
+        dialect = csv.Sniffer().sniff(first_line, delimiters=",;\t|")
+        delimiter = dialect.delimiter
+    except csv.Error:
+        delimiter = ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    try:
+        return [row for row in reader]
+    except csv.Error as error:
+        raise ImportRefused(
+            f"The CSV file is malformed near line {reader.line_num}: {error}. "
+            "Check that quotes are closed, or save it again from Excel"
+        ) from None
+
+
+def check_zip_is_safe(content: bytes) -> zipfile.ZipFile:
+    """Refuse a workbook whose declared unpacked size or compression ratio is
+    that of a zip bomb. zipfile never inflates a member past its declared
+    size, so checking the directory bounds what openpyxl can unpack."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(content))
+        members = archive.infolist()
+    except (zipfile.BadZipFile, EOFError, ValueError):
+        raise ImportRefused("The file is called .xlsx but is damaged or not a workbook") from None
+    names = {member.filename for member in members}
+    if XLSX_CONTENT_TYPES not in names or XLSX_WORKBOOK not in names:
+        raise ImportRefused("The file is a zip archive but not an Excel workbook (.xlsx)")
+    if len(members) > MAX_ZIP_ENTRIES:
+        raise ImportRefused("The workbook has too many parts to be a project register")
+    unpacked = sum(member.file_size for member in members)
+    packed = sum(member.compress_size for member in members)
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise ImportRefused(
+            f"The workbook would unpack to {_megabytes(unpacked)}, more than "
+            f"{_megabytes(MAX_UNPACKED_BYTES)}: it is refused as unsafe"
+        )
+    if unpacked > 1024 * 1024 and unpacked > MAX_COMPRESSION_RATIO * max(packed, 1):
+        raise ImportRefused(
+            "The workbook is compressed far more than a real spreadsheet: it is refused as unsafe"
+        )
+    return archive
+
+
+def _xlsx_tables(content: bytes) -> list[tuple[str, list[list[str]]]]:
+    check_zip_is_safe(content)
+    import openpyxl
+
+    try:
+        # data_only: a formula cell gives Excel's last calculated value, never
+        # the formula itself.
+        workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception:
+        raise ImportRefused("The workbook could not be opened: save it again from Excel") from None
+    try:
+        return [
+            (
+                sheet.title,
+                [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)],
+            )
+            for sheet in workbook.worksheets
+        ]
+    finally:
+        workbook.close()
+
+
+def _cell_text(value) -> str:
+    """Every cell as text, so a staged import is plain JSON and each parser
+    sees one type. Dates keep ISO form, which parse_uk_date reads back."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat() if value.time() == datetime.time() else value.isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, float):
+        return repr(int(value)) if value.is_integer() else repr(value)
+    return str(value)
+
+
+def _sheets_from_tables(filename: str, tables) -> Upload:
+    upload = Upload(filename, [])
+    for name, rows in tables:
+        sheet = _sheet_from_rows(name, rows)
+        if sheet is None:
+            upload.ignored_sheets.append(name or "CSV")
+        else:
+            sheet.name = sheet.name or sheet.spec.label
+            upload.sheets.append(sheet)
+    if not upload.sheets:
+        raise ImportRefused(
+            "No projects, milestones or risks were found: the first rows must be column "
+            "headers such as Title and Lead directorate (download the template to see them)"
+        )
+    return upload
+
+
+def _sheet_from_rows(name: str, rows: list[list[str]]) -> Sheet | None:
+    if normalise_header(name) in IGNORED_SHEET_NAMES:
+        return None
+    by_name = next((s for s in SHEET_SPECS if normalise_header(name) in s.names), None)
+    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        candidates = [by_name] if by_name else SHEET_SPECS
+        best = max(candidates, key=lambda spec: _recognised(spec, row))
+        if _recognised(best, row) >= 2 or (by_name and _recognised(best, row) >= 1):
+            return _build_sheet(best, name, index, rows)
+    return None
+
+
+def _recognised(spec: SheetSpec, row: list[str]) -> int:
+    # Milestone and risk sheets share "Project"; only their own columns decide.
+    return len({spec.key_for(cell) for cell in row if spec.key_for(cell)} - {"project"}) + (
+        1 if any(spec.key_for(cell) == "project" for cell in row) and spec is not PROJECTS else 0
+    )
+
+
+def _build_sheet(spec: SheetSpec, name: str, header_index: int, rows) -> Sheet:
+    header_row = rows[header_index]
+    positions: dict[str, int] = {}
+    headers: dict[str, str] = {}
+    ignored = []
+    for position, cell in enumerate(header_row):
+        key = spec.key_for(cell)
+        if key and key not in positions:
+            positions[key] = position
+            headers[key] = " ".join(str(cell).split())
+        elif str(cell).strip():
+            ignored.append(" ".join(str(cell).split()))
+    data = []
+    for offset, row in enumerate(rows[header_index + 1 :], start=header_index + 2):
+        values = {
+            key: _clean_text(row[pos]) if pos < len(row) else "" for key, pos in positions.items()
+        }
+        if any(values.values()):
+            data.append((offset, values))
+    return Sheet(spec.kind, name, headers, data, ignored)
+
+
+def _clean_text(value: str) -> str:
+    """Stray spaces go; text stays text. Our own exports prefix formula-looking
+    text with an apostrophe (pmo.spreadsheets.formula_safe), so one is dropped
+    on the way back in, and '=SUM(A1)' is then stored as those characters."""
+    text = str(value).strip()
+    if text.startswith("'") and text[1:].startswith(FORMULA_TRIGGERS):
+        text = text[1:]
+    return text
+
+
+# --- Staging between preview and confirm -------------------------------------
+
+TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
+STAGED_FOR_SECONDS = 24 * 3600
+
+
+def staging_dir() -> Path:
+    path = Path(getattr(settings, "IMPORT_STAGING_DIR", settings.BASE_DIR / "var" / "imports"))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def stage(upload: Upload) -> str:
+    """Keep the parsed sheets on the server under a random token. The token
+    lives in the user's session only, so nothing the browser sends back is
+    trusted as data."""
+    _remove_stale_staged_files()
+    token = secrets.token_urlsafe(32)
+    (staging_dir() / f"{token}.json").write_text(upload.to_json(), encoding="utf-8")
+    return token
+
+
+def load_staged(token: str | None) -> Upload | None:
+    if not token or not TOKEN_RE.match(token):
+        return None
+    path = staging_dir() / f"{token}.json"
+    try:
+        return Upload.from_json(path.read_text(encoding="utf-8"))
+    except (FileNotFoundError, ValueError, KeyError):
+        return None
+
+
+def discard_staged(token: str | None) -> None:
+    if token and TOKEN_RE.match(token):
+        (staging_dir() / f"{token}.json").unlink(missing_ok=True)
+
+
+def _remove_stale_staged_files() -> None:
+    cutoff = time.time() - STAGED_FOR_SECONDS
+    for path in staging_dir().glob("*.json"):
+        if path.stat().st_mtime < cutoff:
+            path.unlink(missing_ok=True)
+
+
+# --- Values: the real-world forms each column accepts ------------------------
+
+
+def parse_rag(text: str, scale: str | None = None) -> str:
+    """'AMBER', 'amber/red', 'Amber-Red', 'A/R', 'AR' -> RAG code, on the
+    configured scale."""
+    words = re.split(r"\s*[/\-–&+ ]\s*", text.strip().lower())
+    words = [w for w in words if w]
+    colour = {"g": "green", "a": "amber", "r": "red"}
+    if len(words) == 1 and words[0] in ("ag", "ar", "ga", "ra"):
+        words = list(words[0])
+    names = [colour.get(w, w) for w in words]
+    code = {
+        ("green",): RAG.GREEN,
+        ("amber", "green"): RAG.AMBER_GREEN,
+        ("green", "amber"): RAG.AMBER_GREEN,
+        ("amber",): RAG.AMBER,
+        ("amber", "red"): RAG.AMBER_RED,
+        ("red", "amber"): RAG.AMBER_RED,
+        ("red",): RAG.RED,
+    }.get(tuple(names))
+    if code is None:
+        raise ValueError(f"'{text}' is not a RAG rating: use {RAG_HELP}")
+    scale = scale or settings.PMO_RAG_SCALE
+    if code not in SCALES[scale]:
+        allowed = ", ".join(r.label for r in SCALES[scale])
+        raise ValueError(
+            f"{code.label} is not on this council's {scale}-point scale: use {allowed}"
+        )
+    return code
+
+
+def name_key(text: str) -> str:
+    return " ".join(str(text).split()).lower()
+
+
+def tidy_name(text: str) -> str:
+    """'  JANE   SMITH ' -> 'Jane Smith'; mixed-case names are left as written."""
+    text = " ".join(str(text).split())
+    if "@" in text:
+        return text.lower()
+    return string.capwords(text.lower()) if text.isupper() or text.islower() else text
+
+
+class PeopleDirectory:
+    """Matches what people write for a person: full name, username or email,
+    in any case. A name shared by two users is ambiguous, never guessed."""
+
+    def __init__(self):
+        self._by_key: dict[str, list] = {}
+        for user in User.objects.all():
+            self.add(user)
+
+    def add(self, user) -> None:
+        keys = {user.username.lower(), user.email.lower(), name_key(user.get_full_name())}
+        for key in keys - {""}:
+            self._by_key.setdefault(key, []).append(user)
+
+    def find(self, text: str):
+        matches = self._by_key.get(name_key(text), [])
+        if len(matches) > 1:
+            raise ValueError(
+                f"More than one person matches '{text}': use their username or email instead"
+            )
+        return matches[0] if matches else None
+
+
+def _find_directorate(text: str) -> Directorate | None:
+    return Directorate.objects.filter(
+        Q(name__iexact=" ".join(text.split())) | Q(short_name__iexact=text.strip())
+    ).first()
+
+
+# --- django-import-export widgets -------------------------------------------
+
+
+class TextWidget(widgets.CharWidget):
+    def clean(self, value, row=None, **kwargs):
+        return "" if value is None else str(value)
+
+
+class MoneyWidget(widgets.Widget):
+    """Blank is £0: the investment fields are 'none' rather than 'unknown'."""
+
+    def clean(self, value, row=None, **kwargs):
+        if not value:
+            return Decimal("0")
+        amount = parse_money(value)
+        if amount < 0:
+            raise ValueError(f"'{value}' is negative: enter the amount invested")
+        return amount
+
+
+class UKDateWidget(widgets.Widget):
+    def clean(self, value, row=None, **kwargs):
+        return parse_uk_date(value) if value else None
+
+
+class ChoiceWidget(widgets.Widget):
+    """Accepts a choice's label or value in any case, plus common synonyms."""
+
+    def __init__(self, choices, noun: str, synonyms: dict[str, str] | None = None, blank=None):
+        self.choices = choices
+        self.noun = noun
+        self.blank = blank
+        self.lookup = {name_key(label): value for value, label in choices}
+        self.lookup.update({name_key(value.replace("_", " ")): value for value, _ in choices})
+        self.lookup.update({name_key(k): v for k, v in (synonyms or {}).items()})
+        super().__init__()
+
+    def clean(self, value, row=None, **kwargs):
+        if not value:
+            return self.blank
+        key = name_key(value.replace("_", " "))
+        if key not in self.lookup:
+            raise ValueError(f"'{value}' is not a {self.noun}: use {_labels(self.choices)}")
+        return self.lookup[key]
+
+
+class ScoreWidget(widgets.Widget):
+    def clean(self, value, row=None, **kwargs):
+        if not value:
+            raise ValueError("Enter a score from 1 to 5")
+        if name_key(value) in SCORE_WORDS:
+            return SCORE_WORDS[name_key(value)]
+        try:
+            number = float(value)
+        except ValueError:
+            raise ValueError(
+                f"'{value}' is not a score: use 1 to 5, or Very low to Very high"
+            ) from None
+        if not number.is_integer() or not 1 <= number <= 5:
+            raise ValueError(f"{value} is out of range: use a whole number from 1 to 5")
+        return int(number)
+
+
+class YesNoWidget(widgets.Widget):
+    YES = {"yes", "y", "true", "1", "escalated"}
+    NO = {"", "no", "n", "false", "0"}
+
+    def clean(self, value, row=None, **kwargs):
+        key = name_key(value or "")
+        if key in self.YES:
+            return True
+        if key in self.NO:
+            return False
+        raise ValueError(f"'{value}' is not Yes or No")
+
+
+class PersonWidget(widgets.Widget):
+    def __init__(self, directory: PeopleDirectory):
+        self.directory = directory
+        super().__init__()
+
+    def clean(self, value, row=None, **kwargs):
+        if not value:
+            return None
+        person = self.directory.find(value)
+        if person is None:
+            raise ValueError(
+                f"'{value}' is not a known person: tick them under 'People to add' "
+                "or correct the name"
+            )
+        return person
+
+
+class DirectorateWidget(widgets.Widget):
+    def clean(self, value, row=None, **kwargs):
+        if not value:
+            return None
+        directorate = _find_directorate(value)
+        if directorate is None:
+            raise ValueError(
+                f"'{value}' is not a known directorate: tick it under 'Directorates to add' "
+                "or correct the name"
+            )
+        return directorate
+
+
+class NamedWidget(widgets.Widget):
+    """One existing record by name, in any case."""
+
+    def __init__(self, model, noun: str):
+        self.model = model
+        self.noun = noun
+        super().__init__()
+
+    def clean(self, value, row=None, **kwargs):
+        if not value:
+            return None
+        found = self.model.objects.filter(name__iexact=" ".join(value.split())).first()
+        if found is None:
+            known = ", ".join(self.model.objects.values_list("name", flat=True)[:12])
+            raise ValueError(f"'{value}' is not a known {self.noun}: use one of {known}")
+        return found
+
+
+class NamesWidget(widgets.ManyToManyWidget):
+    """Several names separated by semicolons (or new lines); each must exist,
+    unless `create` (tags are free-form)."""
+
+    def __init__(self, model, noun: str, create: bool = False):
+        self.noun = noun
+        self.create = create
+        super().__init__(model, field="name")
+
+    def clean(self, value, row=None, **kwargs):
+        names = [" ".join(n.split()) for n in re.split(r"[;\n]", value or "") if n.strip()]
+        found = []
+        for name in names:
+            match = self.model.objects.filter(name__iexact=name).first()
+            if match is None and self.create:
+                match = self.model.objects.create(name=name)
+            if match is None:
+                raise ValueError(
+                    f"'{name}' is not a known {self.noun} (separate several with semicolons)"
+                )
+            found.append(match)
+        return found
+
+
+REFERENCE_RE = re.compile(r"^\s*TP\s*-?\s*(\d{1,6})\s*$", re.IGNORECASE)
+
+
+def parse_reference(text: str) -> str | None:
+    """'tp-12', 'TP0012', ' TP-0012 ' -> 'TP-0012'."""
+    match = REFERENCE_RE.match(text or "")
+    return Project.reference_for(int(match[1])) if match else None
+
+
+class ReferenceWidget(widgets.Widget):
+    def clean(self, value, row=None, **kwargs):
+        if not value:
+            return None
+        reference = parse_reference(value)
+        if reference is None:
+            raise ValueError(f"'{value}' is not a project reference like TP-0001")
+        return reference
+
+
+class ProjectLookupWidget(widgets.Widget):
+    """Milestones and risks name their project by reference, or by title for a
+    project that is new in the same file (it has no reference yet)."""
+
+    def clean(self, value, row=None, **kwargs):
+        if not value:
+            raise ValueError("Enter the project's reference (TP-0001) or title")
+        reference = parse_reference(value)
+        if reference:
+            project = Project.objects.filter(reference=reference).first()
+            if project is None:
+                raise ValueError(f"No project has the reference {reference}")
+            return project
+        projects = list(Project.objects.filter(title__iexact=" ".join(value.split()))[:2])
+        if not projects:
+            raise ValueError(f"No project is called '{value}' in this file or the register")
+        if len(projects) > 1:
+            raise ValueError(f"More than one project is called '{value}': use its reference")
+        return projects[0]
+
+
+# --- django-import-export resources -------------------------------------------
+
+
+ROW = "__row"
+
+
+@dataclass
+class RowOutcome:
+    sheet: str
+    row: int
+    action: str  # "created" | "updated"
+    label: str
+    changes: list[str] = field(default_factory=list)
+
+
+class RegisterResource(resources.ModelResource):
+    """Shared by the three sheets: who is importing, what each row did, and
+    history attributed to the importer."""
+
+    def __init__(self, *, user, directory: PeopleDirectory, sheet: Sheet):
+        super().__init__()
+        self.user = user
+        self.sheet = sheet
+        self.outcomes: list[RowOutcome] = []
+        self._before: dict = {}
+        for field_ in self.fields.values():
+            if isinstance(field_.widget, PersonWidget):
+                field_.widget = PersonWidget(directory)
+
+    def after_init_instance(self, instance, new, row, **kwargs):
+        self._before = {} if new else self._snapshot(instance)
+
+    def import_instance(self, instance, row, **kwargs):
+        """import-export only reads many-to-many columns when saving; they are
+        checked here too, so a bad service name is reported against its column."""
+        errors = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        for field_ in self.get_import_fields():
+            if isinstance(field_.widget, widgets.ManyToManyWidget) and field_.column_name in row:
+                try:
+                    field_.clean(row)
+                except ValueError as exc:
+                    errors[field_.attribute] = [str(exc)]
+        if errors:
+            raise ValidationError(errors)
+
+    def _snapshot(self, instance) -> dict:
+        return {
+            f.attribute: getattr(instance, f.attribute, None)
+            for f in self.get_import_fields()
+            if f.attribute and not isinstance(f.widget, widgets.ManyToManyWidget)
+        }
+
+    def before_save_instance(self, instance, row, **kwargs):
+        instance._history_user = self.user
+
+    def after_save_instance(self, instance, row, **kwargs):
+        number = int(row[ROW])
+        if self._before:
+            after = self._snapshot(instance)
+            changes = [
+                self.sheet.header_for(key)
+                for key, value in after.items()
+                if value != self._before.get(key) and key in self.sheet.headers
+            ]
+            self.outcomes.append(
+                RowOutcome(self.sheet.name, number, "updated", str(instance), changes)
+            )
+        else:
+            self.outcomes.append(RowOutcome(self.sheet.name, number, "created", str(instance)))
+
+
+def person_field(attribute: str) -> fields.Field:
+    return fields.Field(attribute=attribute, column_name=attribute, widget=PersonWidget(None))
+
+
+def text_field(attribute: str) -> fields.Field:
+    return fields.Field(attribute=attribute, column_name=attribute, widget=TextWidget())
+
+
+class ProjectResource(RegisterResource):
+    reference = fields.Field(
+        attribute="reference", column_name="reference", widget=ReferenceWidget()
+    )
+    title = text_field("title")
+    summary = text_field("summary")
+    workstream = fields.Field(
+        attribute="workstream",
+        column_name="workstream",
+        widget=NamedWidget(Workstream, "workstream"),
+    )
+    lead_directorate = fields.Field(
+        attribute="lead_directorate", column_name="lead_directorate", widget=DirectorateWidget()
+    )
+    services = fields.Field(
+        attribute="services", column_name="services", widget=NamesWidget(Service, "service")
+    )
+    priorities = fields.Field(
+        attribute="priorities",
+        column_name="priorities",
+        widget=NamesWidget(CorporatePriority, "corporate priority"),
+    )
+    tags = fields.Field(
+        attribute="tags", column_name="tags", widget=NamesWidget(Tag, "tag", create=True)
+    )
+    sponsor = person_field("sponsor")
+    project_manager = person_field("project_manager")
+    stage = fields.Field(
+        attribute="stage",
+        column_name="stage",
+        widget=ChoiceWidget(
+            Stage.choices,
+            "stage",
+            {
+                "bau": Stage.TRANSITION,
+                "transition": Stage.TRANSITION,
+                "in delivery": Stage.DELIVERY,
+            },
+            blank=Stage.IDEA,
+        ),
+    )
+    stage_reason = text_field("stage_reason")
+    project_type = fields.Field(
+        attribute="project_type",
+        column_name="project_type",
+        widget=ChoiceWidget(ProjectType.choices, "project type", blank=ProjectType.TRANSFORMATION),
+    )
+    mtfp_category = fields.Field(
+        attribute="mtfp_category",
+        column_name="mtfp_category",
+        widget=ChoiceWidget(MTFPCategory.choices, "MTFP category", blank=""),
+    )
+    delivery_approach = fields.Field(
+        attribute="delivery_approach",
+        column_name="delivery_approach",
+        widget=ChoiceWidget(
+            DeliveryApproach.choices,
+            "delivery approach",
+            {"waterfall": "traditional", "test and scale": "agile", "agile": "agile"},
+            blank=DeliveryApproach.TRADITIONAL,
+        ),
+    )
+    planned_start = fields.Field(
+        attribute="planned_start", column_name="planned_start", widget=UKDateWidget()
+    )
+    planned_end = fields.Field(
+        attribute="planned_end", column_name="planned_end", widget=UKDateWidget()
+    )
+    forecast_end = fields.Field(
+        attribute="forecast_end", column_name="forecast_end", widget=UKDateWidget()
+    )
+    capital_investment = fields.Field(
+        attribute="capital_investment", column_name="capital_investment", widget=MoneyWidget()
+    )
+    revenue_investment = fields.Field(
+        attribute="revenue_investment", column_name="revenue_investment", widget=MoneyWidget()
+    )
+    funding_source = text_field("funding_source")
+
+    class Meta:
+        model = Project
+        import_id_fields = ("reference",)
+        fields = (
+            "reference", "title", "summary", "workstream", "lead_directorate", "services",
+            "priorities", "tags", "sponsor", "project_manager", "stage", "stage_reason",
+            "project_type", "mtfp_category", "delivery_approach", "planned_start",
+            "planned_end", "forecast_end", "capital_investment", "revenue_investment",
+            "funding_source",
+        )  # fmt: skip
+        clean_model_instances = True
+        skip_diff = True
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.saved: dict[int, Project] = {}
+
+    def get_instance(self, instance_loader, row):
+        reference = parse_reference(row.get("reference") or "")
+        return Project.objects.filter(reference=reference).first() if reference else None
+
+    def after_init_instance(self, instance, new, row, **kwargs):
+        reference = parse_reference(row.get("reference") or "")
+        if new and reference:
+            raise ValidationError(
+                {
+                    "reference": f"No project has the reference {reference}: "
+                    "leave Reference blank to add a new project"
+                }
+            )
+        super().after_init_instance(instance, new, row, **kwargs)
+
+    def after_save_instance(self, instance, row, **kwargs):
+        super().after_save_instance(instance, row, **kwargs)
+        self.saved[int(row[ROW])] = instance
+
+    def before_save_instance(self, instance, row, **kwargs):
+        super().before_save_instance(instance, row, **kwargs)
+        now = timezone.now()
+        if instance.pk is None:
+            # The register's numbering rule: references are never reused.
+            number = (Project.objects.aggregate(n=Max("number"))["n"] or 0) + 1
+            instance.number = number
+            instance.reference = Project.reference_for(number)
+            instance.created_by = self.user
+            instance.created_at = now
+        else:
+            instance.version += 1
+        instance.updated_by = self.user
+        instance.updated_at = now
+
+
+class ChildResource(RegisterResource):
+    """Milestones and risks belong to a project; the same title on the same
+    project is the same record, so importing twice updates rather than
+    duplicates."""
+
+    project = fields.Field(attribute="project", column_name="project", widget=ProjectLookupWidget())
+
+    class Meta:
+        abstract = True
+
+    def get_instance(self, instance_loader, row):
+        try:
+            project = self.fields["project"].clean(row)
+        except ValueError:
+            return None  # reported against the Project column by import_instance
+        title = " ".join(str(row.get("title") or "").split())
+        if not title:
+            return None
+        return self._meta.model.objects.filter(project=project, title__iexact=title).first()
+
+
+class MilestoneResource(ChildResource):
+    title = text_field("title")
+    baseline_date = fields.Field(
+        attribute="baseline_date", column_name="baseline_date", widget=UKDateWidget()
+    )
+    forecast_date = fields.Field(
+        attribute="forecast_date", column_name="forecast_date", widget=UKDateWidget()
+    )
+    actual_date = fields.Field(
+        attribute="actual_date", column_name="actual_date", widget=UKDateWidget()
+    )
+
+    class Meta:
+        model = Milestone
+        import_id_fields = ("project", "title")
+        fields = ("project", "title", "baseline_date", "forecast_date", "actual_date")
+        clean_model_instances = True
+        skip_diff = True
+
+    def import_instance(self, instance, row, **kwargs):
+        try:
+            super().import_instance(instance, row, **kwargs)
+        finally:
+            if instance.forecast_date is None:
+                instance.forecast_date = instance.baseline_date
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        try:
+            super().validate_instance(instance, import_validation_errors, validate_unique)
+        except ValidationError as exc:
+            errors = exc.message_dict
+            # A blank forecast takes the baseline; its only problem is the baseline's.
+            if "baseline_date" in errors and instance.forecast_date is None:
+                errors.pop("forecast_date", None)
+            raise ValidationError(errors) from None
+
+
+class RiskResource(ChildResource):
+    title = text_field("title")
+    cause = text_field("cause")
+    effect = text_field("effect")
+    likelihood = fields.Field(
+        attribute="likelihood", column_name="likelihood", widget=ScoreWidget()
+    )
+    impact = fields.Field(attribute="impact", column_name="impact", widget=ScoreWidget())
+    owner = person_field("owner")
+    mitigation = text_field("mitigation")
+    status = fields.Field(
+        attribute="status",
+        column_name="status",
+        widget=ChoiceWidget(
+            RaidStatus.choices, "risk status", {"live": "open"}, blank=RaidStatus.OPEN
+        ),
+    )
+    escalated = fields.Field(attribute="escalated", column_name="escalated", widget=YesNoWidget())
+
+    class Meta:
+        model = Risk
+        import_id_fields = ("project", "title")
+        fields = (
+            "project", "title", "cause", "effect", "likelihood", "impact", "owner",
+            "mitigation", "status", "escalated",
+        )  # fmt: skip
+        clean_model_instances = True
+        skip_diff = True
+
+
+RESOURCES = {"projects": ProjectResource, "milestones": MilestoneResource, "risks": RiskResource}
+
+
+# --- Running an import ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RowError:
+    sheet: str
+    row: int
+    column: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Unknown:
+    kind: str  # "person" | "directorate"
+    name: str
+    where: str  # "Projects row 3, Sponsor"
+
+
+@dataclass
+class ImportOutcome:
+    errors: list[RowError] = field(default_factory=list)
+    rows: list[RowOutcome] = field(default_factory=list)
+    unknown_people: list[Unknown] = field(default_factory=list)
+    unknown_directorates: list[Unknown] = field(default_factory=list)
+    created_people: list[str] = field(default_factory=list)
+    created_directorates: list[str] = field(default_factory=list)
+    status_updates: list[str] = field(default_factory=list)
+    committed: bool = False
+
+    @property
+    def created(self) -> list[RowOutcome]:
+        return [r for r in self.rows if r.action == "created"]
+
+    @property
+    def updated(self) -> list[RowOutcome]:
+        return [r for r in self.rows if r.action == "updated"]
+
+    def summary(self) -> str:
+        created, updated = len(self.created), len(self.updated)
+        parts = [f"{created} row{'s' if created != 1 else ''} created", f"{updated} updated"]
+        if self.status_updates:
+            parts.append(f"{len(self.status_updates)} monthly RAGs recorded")
+        if self.created_people:
+            parts.append(f"{len(self.created_people)} people added")
+        if self.created_directorates:
+            parts.append(f"{len(self.created_directorates)} directorates added")
+        return ", ".join(parts)
+
+
+PERSON_COLUMNS = {
+    "projects": {"sponsor": Role.SPONSOR, "project_manager": Role.PROJECT_MANAGER},
+    "risks": {"owner": None},
+}
+
+
+def find_unknowns(upload: Upload) -> tuple[list[Unknown], list[Unknown]]:
+    """People and directorates the file names that the register does not
+    know, each with where it was first seen."""
+    directory = PeopleDirectory()
+    people: dict[str, Unknown] = {}
+    directorates: dict[str, Unknown] = {}
+    for sheet in upload.sheets:
+        for number, values in sheet.rows:
+            for key in PERSON_COLUMNS.get(sheet.kind, {}):
+                name = values.get(key)
+                if name and name_key(name) not in people:
+                    try:
+                        if directory.find(name) is None:
+                            people[name_key(name)] = Unknown(
+                                "person",
+                                tidy_name(name),
+                                f"{sheet.name} row {number}, {sheet.header_for(key)}",
+                            )
+                    except ValueError:
+                        pass  # ambiguous: reported as a row error
+            name = values.get("lead_directorate") if sheet.kind == "projects" else None
+            if name and name_key(name) not in directorates and _find_directorate(name) is None:
+                directorates[name_key(name)] = Unknown(
+                    "directorate",
+                    tidy_name(name),
+                    f"{sheet.name} row {number}, {sheet.header_for('lead_directorate')}",
+                )
+    return list(people.values()), list(directorates.values())
+
+
+def run_import(
+    upload: Upload,
+    *,
+    user,
+    create_people: Iterable[str] = (),
+    create_directorates: Iterable[str] = (),
+    commit: bool,
+) -> ImportOutcome:
+    """Import every sheet in one transaction, all or nothing.
+
+    With commit=False (the preview) everything is written and then rolled
+    back, so the preview runs exactly the code and checks the confirm will.
+    """
+    outcome = ImportOutcome()
+    outcome.unknown_people, outcome.unknown_directorates = find_unknowns(upload)
+    wanted_people = {name_key(n) for n in create_people}
+    wanted_directorates = {name_key(n) for n in create_directorates}
+    with transaction.atomic():
+        for unknown in outcome.unknown_directorates:
+            if name_key(unknown.name) in wanted_directorates:
+                Directorate.objects.create(name=unknown.name)
+                outcome.created_directorates.append(unknown.name)
+        for unknown in outcome.unknown_people:
+            if name_key(unknown.name) in wanted_people:
+                _create_person(upload, unknown.name)
+                outcome.created_people.append(unknown.name)
+        directory = PeopleDirectory()
+        rag_rows = []
+        for kind in ("projects", "milestones", "risks"):
+            for sheet in (s for s in upload.sheets if s.kind == kind):
+                resource = RESOURCES[kind](user=user, directory=directory, sheet=sheet)
+                projects = _import_sheet(resource, sheet, outcome)
+                if kind == "projects":
+                    rag_rows.extend(
+                        (sheet, number, values, projects.get(number))
+                        for number, values in sheet.rows
+                        if values.get("rag")
+                    )
+        for sheet, number, values, project in rag_rows:
+            _record_rag(sheet, number, values, project, user, outcome, upload.filename)
+        outcome.errors.sort(key=_error_order(upload))
+        if outcome.errors or not commit:
+            transaction.set_rollback(True)
+        else:
+            outcome.committed = True
+    return outcome
+
+
+def _error_order(upload: Upload):
+    """Errors in the file's own order: sheet, row, then column left to right."""
+    sheets = {sheet.name: index for index, sheet in enumerate(upload.sheets)}
+    columns = {sheet.name: list(sheet.headers.values()) for sheet in upload.sheets}
+
+    def key(error: RowError):
+        headers = columns.get(error.sheet, [])
+        position = headers.index(error.column) if error.column in headers else len(headers)
+        return (sheets.get(error.sheet, 0), error.row, position)
+
+    return key
+
+
+def _create_person(upload: Upload, name: str):
+    """A person named in the file, created without a password (IT sets one)
+    and given the role of the column that names them."""
+    roles = {
+        role
+        for sheet in upload.sheets
+        for _, values in sheet.rows
+        for key, role in PERSON_COLUMNS.get(sheet.kind, {}).items()
+        if role and name_key(values.get(key, "")) == name_key(name)
+    }
+    if "@" in name:
+        email, first, last = name.lower(), "", ""
+        base = name.split("@")[0].lower()
+    else:
+        email = ""
+        first, _, last = name.partition(" ")
+        base = ".".join(name.lower().split())
+    base = re.sub(r"[^a-z0-9.@_+-]", "", base)[:140] or "person"
+    username, n = base, 1
+    while User.objects.filter(username=username).exists():
+        n += 1
+        username = f"{base}{n}"
+    person = User(username=username, email=email, first_name=first[:150], last_name=last[:150])
+    person.set_unusable_password()
+    person.full_clean()
+    person.save()
+    if roles:
+        person.groups.set(Group.objects.filter(name__in=[r.value for r in roles]))
+    return person
+
+
+def _import_sheet(resource, sheet: Sheet, outcome: ImportOutcome) -> dict[int, Project]:
+    """Run one sheet through its resource; returns project by row number for
+    the projects sheet so their RAG can be recorded afterwards."""
+    keys = [c.key for c in sheet.spec.columns if c.key in sheet.headers]
+    if sheet.kind == "projects" and "reference" not in keys:
+        keys.append("reference")
+    present = set(keys)
+    for column in sheet.spec.columns:
+        if (
+            column.required
+            and column.key not in present
+            and not (
+                sheet.kind == "projects" and column.key == "title" and "reference" in sheet.headers
+            )
+        ):
+            outcome.errors.append(
+                RowError(sheet.name, 1, column.header, f"The {column.header} column is missing")
+            )
+    if any(e.sheet == sheet.name and e.row == 1 for e in outcome.errors):
+        return {}
+    resource_keys = {f.column_name for f in resource.get_import_fields()}
+    dataset = tablib.Dataset(headers=[ROW, *[k for k in keys if k in resource_keys]])
+    numbers = []
+    for number, values in sheet.rows:
+        dataset.append([number, *[values.get(k, "") for k in dataset.headers[1:]]])
+        numbers.append(number)
+    # use_transactions gives each row a savepoint, so a database error on one
+    # row is reported and the rest still checked; run_import's own atomic
+    # block decides whether anything is kept.
+    result = resource.import_data(dataset, dry_run=False, use_transactions=True, raise_errors=False)
+    for invalid in result.invalid_rows:
+        number = numbers[invalid.number - 1]
+        for attribute, messages in invalid.error_dict.items():
+            column = sheet.header_for(attribute) if sheet.has_column(attribute) else "(whole row)"
+            for message in messages:
+                outcome.errors.append(RowError(sheet.name, number, column, _plain(message, column)))
+    for index, errors in result.row_errors():
+        for error in errors:
+            outcome.errors.append(
+                RowError(sheet.name, numbers[index - 1], "(whole row)", str(error.error))
+            )
+    for error in result.base_errors:
+        outcome.errors.append(RowError(sheet.name, 1, "(whole sheet)", str(error.error)))
+    outcome.rows.extend(resource.outcomes)
+    return getattr(resource, "saved", {})
+
+
+DJANGO_MISSING = {
+    "This field cannot be blank.",
+    "This field cannot be null.",
+    "This field is required.",
+}
+
+
+def _plain(message: str, column: str) -> str:
+    if message in DJANGO_MISSING:
+        return f"Enter the {column.lower()}"
+    return message
+
+
+def _record_rag(
+    sheet: Sheet, number: int, values: dict, project: Project | None, user, outcome, filename
+):
+    """The RAG column is this month's delivery confidence: the honesty rule
+    applies as it does on the update form, after this file's milestones and
+    risks are in."""
+
+    def error(key: str, message: str) -> None:
+        outcome.errors.append(RowError(sheet.name, number, sheet.header_for(key), message))
+
+    codes = {}
+    for key in ("rag", "schedule_rag", "cost_rag", "benefits_rag", "resources_rag", "risk_rag"):
+        try:
+            # A sheet with one RAG column gives it to every dimension.
+            codes[key] = parse_rag(values[key]) if values.get(key) else codes.get("rag")
+        except ValueError as exc:
+            error(key, str(exc))
+    if codes.get("rag") is None or project is None:
+        return  # a row that failed to import is already reported
+    confidence = codes["rag"]
+    justification = values.get("override_justification", "")
+    if confidence != RAG.GREEN and not values.get("path_to_green"):
+        error("path_to_green", f"Enter the path to green: the RAG is {confidence.label}")
+    today = timezone.localdate()
+    severe = (
+        Risk.objects.filter(
+            project=project, status=RaidStatus.OPEN, score__gte=SEVERE_RAID_SCORE
+        ).count()
+        + Issue.objects.filter(
+            project=project, status=RaidStatus.OPEN, score__gte=SEVERE_RAID_SCORE
+        ).count()
+    )
+    problems = honesty_problems(
+        confidence,
+        overdue_milestones=Milestone.objects.filter(project=project).overdue(today).count(),
+        severe_open_raid=severe,
+    )
+    if problems and not justification:
+        error(
+            "rag",
+            f"{confidence.label} is refused because {' and '.join(problems)}: "
+            "add an Override justification column or lower the RAG",
+        )
+    if any(e.sheet == sheet.name and e.row == number for e in outcome.errors):
+        return
+    period = current_period(today)
+    update = StatusUpdate.objects.filter(project=project, period=period).first() or StatusUpdate(
+        project=project, period=period
+    )
+    imported = f"Imported from {filename} on {today:%d/%m/%Y}."
+    update.delivery_confidence = confidence
+    update.schedule_rag = codes["schedule_rag"]
+    update.cost_rag = codes["cost_rag"]
+    update.benefits_rag = codes["benefits_rag"]
+    update.resources_rag = codes["resources_rag"]
+    update.risk_rag = codes["risk_rag"]
+    update.progress = values.get("progress") or update.progress or imported
+    update.next_steps = values.get("next_steps") or update.next_steps or imported
+    update.issues_and_decisions = values.get("issues_and_decisions") or update.issues_and_decisions
+    update.path_to_green = values.get("path_to_green") or update.path_to_green
+    update.honesty_override = bool(problems)
+    update.override_justification = justification if problems else ""
+    update.submitted_by = user
+    update._history_user = user
+    try:
+        update.full_clean(exclude=["submitted_by"])
+    except ValidationError as exc:
+        for key, messages in exc.message_dict.items():
+            error("rag", f"{key}: {'; '.join(messages)}")
+        return
+    update.save()
+    outcome.status_updates.append(f"{project.reference} {confidence.label}")
