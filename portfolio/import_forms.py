@@ -26,8 +26,8 @@ class UploadForm(GovukFormMixin, forms.Form):
         limit = settings.IMPORT_MAX_UPLOAD_BYTES
         if uploaded.size > limit:
             raise ValidationError(
-                f"The file is {imports._megabytes(uploaded.size)}: it must be "
-                f"{imports._megabytes(limit)} or smaller"
+                f"The file is {imports.file_size(uploaded.size)}: it must be "
+                f"{imports.file_size(limit)} or smaller"
             )
         content = uploaded.read(limit + 1)
         try:

@@ -25,8 +25,8 @@ SESSION_KEY = "portfolio_import"
 
 def import_upload(request):
     require(request, "import_projects")
-    form = UploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
+    if form.is_bound and form.is_valid():
         previous = request.session.get(SESSION_KEY, {})
         imports.discard_staged(previous.get("token"))
         token = imports.stage(form.cleaned_data["file"])

@@ -443,7 +443,7 @@ def read_upload(filename: str, content: bytes) -> Upload:
     limit = settings.IMPORT_MAX_UPLOAD_BYTES
     if len(content) > limit:
         raise ImportRefused(
-            f"The file is {_megabytes(len(content))}: it must be {_megabytes(limit)} or smaller"
+            f"The file is {file_size(len(content))}: it must be {file_size(limit)} or smaller"
         )
     if not content.strip():
         raise ImportRefused("The file is empty")
@@ -471,8 +471,13 @@ def read_upload(filename: str, content: bytes) -> Upload:
 CSV_SHEET = ""  # a CSV has one unnamed sheet; it is named after what it holds
 
 
-def _megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):.1f} MB".replace(".0 MB", " MB")
+def file_size(size: int) -> str:
+    """'10 MB', '1.5 MB', '12 KB', '900 bytes', as people read sizes."""
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):.1f} MB".replace(".0 MB", " MB")
+    if size >= 1024:
+        return f"{size // 1024} KB"
+    return f"{size} bytes"
 
 
 def _csv_rows(content: bytes) -> list[list[str]]:
@@ -519,8 +524,8 @@ def check_zip_is_safe(content: bytes) -> zipfile.ZipFile:
     packed = sum(member.compress_size for member in members)
     if unpacked > MAX_UNPACKED_BYTES:
         raise ImportRefused(
-            f"The workbook would unpack to {_megabytes(unpacked)}, more than "
-            f"{_megabytes(MAX_UNPACKED_BYTES)}: it is refused as unsafe"
+            f"The workbook would unpack to {file_size(unpacked)}, more than "
+            f"{file_size(MAX_UNPACKED_BYTES)}: it is refused as unsafe"
         )
     if unpacked > 1024 * 1024 and unpacked > MAX_COMPRESSION_RATIO * max(packed, 1):
         raise ImportRefused(
