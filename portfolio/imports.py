@@ -28,9 +28,11 @@ import csv
 import datetime
 import io
 import json
+import os
 import re
 import secrets
 import string
+import tempfile
 import time
 import zipfile
 from collections.abc import Iterable
@@ -146,7 +148,7 @@ PROJECT_COLUMNS = (
     ColumnSpec(
         "reference",
         "Reference",
-        "Leave blank for a new project. TP-0001 updates that project.",
+        "Blank for a new project. TP-0001 updates that project; its blank cells change nothing.",
         ("ref", "project reference", "project ref", "tp reference", "project id"),
     ),
     ColumnSpec(
@@ -647,8 +649,11 @@ STAGED_FOR_SECONDS = 24 * 3600
 
 
 def staging_dir() -> Path:
-    path = Path(getattr(settings, "IMPORT_STAGING_DIR", settings.BASE_DIR / "var" / "imports"))
-    path.mkdir(parents=True, exist_ok=True)
+    """settings.IMPORT_STAGING_DIR, or a private folder in the system temp
+    directory. With several app servers it must be storage they share."""
+    default = Path(tempfile.gettempdir()) / "pmo-imports"
+    path = Path(getattr(settings, "IMPORT_STAGING_DIR", default))
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
     return path
 
 
@@ -658,7 +663,10 @@ def stage(upload: Upload) -> str:
     trusted as data."""
     _remove_stale_staged_files()
     token = secrets.token_urlsafe(32)
-    (staging_dir() / f"{token}.json").write_text(upload.to_json(), encoding="utf-8")
+    path = staging_dir() / f"{token}.json"
+    # Readable by this service's user only: the file holds people's names.
+    with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as staged:
+        staged.write(upload.to_json())
     return token
 
 
@@ -977,6 +985,13 @@ class RegisterResource(resources.ModelResource):
     def after_init_instance(self, instance, new, row, **kwargs):
         self._before = {} if new else self._snapshot(instance)
 
+    def import_field(self, field, instance, row, is_m2m=False, **kwargs):
+        # On an update a blank cell leaves the value as it is: sparse sheets
+        # and exports with hidden columns must not wipe the register.
+        if instance.pk and not row.get(field.column_name):
+            return
+        super().import_field(field, instance, row, is_m2m=is_m2m, **kwargs)
+
     def import_instance(self, instance, row, **kwargs):
         """import-export only reads many-to-many columns when saving; they are
         checked here too, so a bad service name is reported against its column."""
@@ -986,7 +1001,7 @@ class RegisterResource(resources.ModelResource):
         except ValidationError as exc:
             errors = exc.update_error_dict(errors)
         for field_ in self.get_import_fields():
-            if isinstance(field_.widget, widgets.ManyToManyWidget) and field_.column_name in row:
+            if isinstance(field_.widget, widgets.ManyToManyWidget) and row.get(field_.column_name):
                 try:
                     field_.clean(row)
                 except ValueError as exc:
@@ -1014,10 +1029,16 @@ class RegisterResource(resources.ModelResource):
                 if value != self._before.get(key) and key in self.sheet.headers
             ]
             self.outcomes.append(
-                RowOutcome(self.sheet.name, number, "updated", str(instance), changes)
+                RowOutcome(self.sheet.name, number, "updated", self.label(instance), changes)
             )
         else:
-            self.outcomes.append(RowOutcome(self.sheet.name, number, "created", str(instance)))
+            self.outcomes.append(
+                RowOutcome(self.sheet.name, number, "created", self.label(instance))
+            )
+
+    def label(self, instance) -> str:
+        project = getattr(instance, "project", None)
+        return f"{project.reference}: {instance}" if project else str(instance)
 
 
 def person_field(attribute: str) -> fields.Field:
@@ -1288,15 +1309,25 @@ class ImportOutcome:
         return [r for r in self.rows if r.action == "updated"]
 
     def summary(self) -> str:
-        created, updated = len(self.created), len(self.updated)
-        parts = [f"{created} row{'s' if created != 1 else ''} created", f"{updated} updated"]
+        parts = [
+            _count(len(self.created), "row", "rows") + " created",
+            f"{len(self.updated)} updated",
+        ]
         if self.status_updates:
-            parts.append(f"{len(self.status_updates)} monthly RAGs recorded")
+            parts.append(
+                _count(len(self.status_updates), "monthly RAG", "monthly RAGs") + " recorded"
+            )
         if self.created_people:
-            parts.append(f"{len(self.created_people)} people added")
+            parts.append(_count(len(self.created_people), "person", "people") + " added")
         if self.created_directorates:
-            parts.append(f"{len(self.created_directorates)} directorates added")
+            parts.append(
+                _count(len(self.created_directorates), "directorate", "directorates") + " added"
+            )
         return ", ".join(parts)
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
 
 
 PERSON_COLUMNS = {

@@ -35,7 +35,7 @@ def test_a_dry_run_prints_what_it_would_do_and_writes_nothing(register):
     assert "will add person: Dana Whitfield (Projects row 2, PM)" in out
     assert "Projects row 2: created TP-0001 Hub" in out
     assert (
-        "Dry run: would have 1 row created, 0 updated, 1 people added. Nothing was written." in out
+        "Dry run: would have 1 row created, 0 updated, 1 person added. Nothing was written." in out
     )
     assert Project.objects.count() == 0
 

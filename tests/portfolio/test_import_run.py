@@ -274,28 +274,20 @@ def test_a_missing_required_column_is_reported_against_the_header_row(council):
 
 def test_a_project_is_updated_when_its_reference_matches(council):
     ProjectFactory(number=1, reference="TP-0001")
-    existing = ProjectFactory(number=7, reference="TP-0007", title="Old title", stage=Stage.IDEA)
+    existing = ProjectFactory(
+        number=7,
+        reference="TP-0007",
+        title="Old title",
+        stage=Stage.IDEA,
+        capital_investment=Decimal("900"),
+        lead_directorate=council["place"],
+    )
     MilestoneFactory(project=existing, title="Business case approved")
     content = csv_file(
         [
-            ["Ref", "Title", "Stage", "Revenue"],
-            ["tp-7", "New title", "Discovery", "£5,000"],
-            ["", "Brand new", "", ""],
+            ["Ref", "Title", "Stage", "Revenue", "Directorate", "Capital"],
+            ["tp-7", "New title", "Discovery", "£5,000", "", ""],
         ]
-    )
-    # The new project needs a lead directorate; updated ones keep theirs.
-    content = csv_file(
-        [
-            ["Ref", "Title", "Stage", "Revenue", "Directorate"],
-            ["tp-7", "New title", "Discovery", "£5,000", ""],
-            ["", "Brand new", "", "", "Place"],
-        ]
-    )
-    outcome = run("register.csv", content, council["pmo"])
-    assert errors_of(outcome) == [("Projects", 2, "Directorate", "Enter the directorate")]
-
-    content = csv_file(
-        [["Ref", "Title", "Stage", "Revenue"], ["tp-7", "New title", "Discovery", "£5,000"]]
     )
     outcome = run("register.csv", content, council["pmo"])
     assert errors_of(outcome) == []
@@ -304,6 +296,11 @@ def test_a_project_is_updated_when_its_reference_matches(council):
         "New title",
         Stage.DISCOVERY,
         Decimal("5000.00"),
+    )
+    # Blank cells on an update leave the register's values alone.
+    assert (existing.lead_directorate, existing.capital_investment) == (
+        council["place"],
+        Decimal("900.00"),
     )
     assert existing.version == 2
     assert existing.milestones.count() == 1
