@@ -41,7 +41,8 @@ def import_upload(request):
 
 def import_preview(request):
     require(request, "import_projects")
-    token = request.session.get(SESSION_KEY, {}).get("token")
+    staged = request.session.get(SESSION_KEY, {})
+    token = staged.get("token")
     upload = imports.load_staged(token)
     if upload is None:
         messages.info(request, "There is no import waiting: upload a spreadsheet first.")
@@ -56,38 +57,53 @@ def import_preview(request):
         create_directorates=[u.name for u in directorates],
         commit=False,
     )
-    form_kwargs = {"people": preview.unknown_people, "directorates": preview.unknown_directorates}
+    form = ConfirmForm(people=people, directorates=directorates)
     attempt = None
     if request.method == "POST" and not preview.errors:
-        form = ConfirmForm(request.POST, **form_kwargs)
+        form = ConfirmForm(request.POST, people=people, directorates=directorates)
         if form.is_valid():
-            attempt = imports.run_import(
-                upload,
-                user=request.user,
-                create_people=form.cleaned_data["create_people"],
-                create_directorates=form.cleaned_data["create_directorates"],
-                commit=True,
-            )
-            if attempt.committed:
-                imports.discard_staged(token)
-                del request.session[SESSION_KEY]
-                messages.success(request, f"{upload.filename} imported: {attempt.summary()}.")
+            attempt = _confirm(request, token, form, versions_seen=staged.get("versions", {}))
+            if attempt is None or attempt.committed:
                 return redirect("portfolio:import")
-    else:
-        form = ConfirmForm(**form_kwargs)
-    errors = attempt.errors if attempt else preview.errors
+    # What the user is shown now is what a confirm must still find.
+    request.session[SESSION_KEY] = {"token": token, "versions": preview.versions}
     return render(
         request,
         "portfolio/import_preview.html",
         {
             "upload": upload,
             "preview": preview,
-            "errors": errors,
+            "errors": attempt.errors if attempt else preview.errors,
             "confirm_failed": attempt is not None,
             "form": form,
         },
-        status=200,
     )
+
+
+def _confirm(request, token, form, *, versions_seen) -> imports.ImportOutcome | None:
+    """Import for real; None if another request already confirmed it."""
+    upload = imports.claim_staged(token)
+    if upload is None:
+        messages.info(request, "This import has already been confirmed.")
+        return None
+    attempt = None
+    try:
+        attempt = imports.run_import(
+            upload,
+            user=request.user,
+            create_people=form.cleaned_data["create_people"],
+            create_directorates=form.cleaned_data["create_directorates"],
+            commit=True,
+            versions_seen=versions_seen,
+        )
+    finally:
+        if attempt is not None and attempt.committed:
+            imports.discard_staged(token)
+            del request.session[SESSION_KEY]
+            messages.success(request, f"{upload.filename} imported: {attempt.summary()}.")
+        else:
+            imports.release_staged(token)
+    return attempt
 
 
 @require_GET

@@ -45,7 +45,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 from import_export import fields, resources, widgets
@@ -680,14 +680,34 @@ def load_staged(token: str | None) -> Upload | None:
         return None
 
 
+def claim_staged(token: str | None) -> Upload | None:
+    """Take the staged file for confirming. The rename is atomic, so of two
+    confirms sent at once (a double click) only one gets the file."""
+    if not token or not TOKEN_RE.match(token):
+        return None
+    path = staging_dir() / f"{token}.json"
+    claimed = path.with_suffix(".claimed")
+    try:
+        path.rename(claimed)
+    except FileNotFoundError:
+        return None
+    return Upload.from_json(claimed.read_text(encoding="utf-8"))
+
+
+def release_staged(token: str) -> None:
+    """Put back a claimed file whose import failed, so it can be confirmed again."""
+    (staging_dir() / f"{token}.claimed").rename(staging_dir() / f"{token}.json")
+
+
 def discard_staged(token: str | None) -> None:
     if token and TOKEN_RE.match(token):
         (staging_dir() / f"{token}.json").unlink(missing_ok=True)
+        (staging_dir() / f"{token}.claimed").unlink(missing_ok=True)
 
 
 def _remove_stale_staged_files() -> None:
     cutoff = time.time() - STAGED_FOR_SECONDS
-    for path in staging_dir().glob("*.json"):
+    for path in [*staging_dir().glob("*.json"), *staging_dir().glob("*.claimed")]:
         if path.stat().st_mtime < cutoff:
             path.unlink(missing_ok=True)
 
@@ -1144,6 +1164,8 @@ class ProjectResource(RegisterResource):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.saved: dict[int, Project] = {}
+        self.versions: dict[str, int] = {}
+        self.versions_seen: dict[str, int] = {}
 
     def get_instance(self, instance_loader, row):
         reference = parse_reference(row.get("reference") or "")
@@ -1158,6 +1180,16 @@ class ProjectResource(RegisterResource):
                     "leave Reference blank to add a new project"
                 }
             )
+        if not new:
+            seen = self.versions_seen.get(instance.reference, instance.version)
+            if seen != instance.version:
+                raise ValidationError(
+                    {
+                        "reference": f"{instance.reference} was changed by someone else after "
+                        "you checked this file: upload it again to see the changes"
+                    }
+                )
+            self.versions[instance.reference] = instance.version
         super().after_init_instance(instance, new, row, **kwargs)
 
     def after_save_instance(self, instance, row, **kwargs):
@@ -1286,7 +1318,13 @@ class RowError:
 class Unknown:
     kind: str  # "person" | "directorate"
     name: str
-    where: str  # "Projects row 3, Sponsor"
+    sheet: str
+    row: int
+    column: str
+
+    @property
+    def where(self) -> str:
+        return f"{self.sheet} row {self.row}, {self.column}"
 
 
 @dataclass
@@ -1298,6 +1336,7 @@ class ImportOutcome:
     created_people: list[str] = field(default_factory=list)
     created_directorates: list[str] = field(default_factory=list)
     status_updates: list[str] = field(default_factory=list)
+    versions: dict[str, int] = field(default_factory=dict)
     committed: bool = False
 
     @property
@@ -1350,9 +1389,7 @@ def find_unknowns(upload: Upload) -> tuple[list[Unknown], list[Unknown]]:
                     try:
                         if directory.find(name) is None:
                             people[name_key(name)] = Unknown(
-                                "person",
-                                tidy_name(name),
-                                f"{sheet.name} row {number}, {sheet.header_for(key)}",
+                                "person", tidy_name(name), sheet.name, number, sheet.header_for(key)
                             )
                     except ValueError:
                         pass  # ambiguous: reported as a row error
@@ -1361,7 +1398,9 @@ def find_unknowns(upload: Upload) -> tuple[list[Unknown], list[Unknown]]:
                 directorates[name_key(name)] = Unknown(
                     "directorate",
                     tidy_name(name),
-                    f"{sheet.name} row {number}, {sheet.header_for('lead_directorate')}",
+                    sheet.name,
+                    number,
+                    sheet.header_for("lead_directorate"),
                 )
     return list(people.values()), list(directorates.values())
 
@@ -1373,11 +1412,15 @@ def run_import(
     create_people: Iterable[str] = (),
     create_directorates: Iterable[str] = (),
     commit: bool,
+    versions_seen: dict[str, int] | None = None,
 ) -> ImportOutcome:
     """Import every sheet in one transaction, all or nothing.
 
     With commit=False (the preview) everything is written and then rolled
     back, so the preview runs exactly the code and checks the confirm will.
+    `versions_seen` (reference -> version, from the preview's outcome) makes
+    the confirm refuse a project someone edited after the preview, the same
+    optimistic locking the edit form uses.
     """
     outcome = ImportOutcome()
     outcome.unknown_people, outcome.unknown_directorates = find_unknowns(upload)
@@ -1386,18 +1429,19 @@ def run_import(
     with transaction.atomic():
         for unknown in outcome.unknown_directorates:
             if name_key(unknown.name) in wanted_directorates:
-                Directorate.objects.create(name=unknown.name)
-                outcome.created_directorates.append(unknown.name)
+                _add_unknown(outcome, unknown, lambda u=unknown: _create_directorate(u.name))
         for unknown in outcome.unknown_people:
             if name_key(unknown.name) in wanted_people:
-                _create_person(upload, unknown.name)
-                outcome.created_people.append(unknown.name)
+                _add_unknown(outcome, unknown, lambda u=unknown: _create_person(upload, u.name))
         directory = PeopleDirectory()
         rag_rows = []
         for kind in ("projects", "milestones", "risks"):
             for sheet in (s for s in upload.sheets if s.kind == kind):
                 resource = RESOURCES[kind](user=user, directory=directory, sheet=sheet)
+                if kind == "projects":
+                    resource.versions_seen = versions_seen or {}
                 projects = _import_sheet(resource, sheet, outcome)
+                outcome.versions.update(getattr(resource, "versions", {}))
                 if kind == "projects":
                     rag_rows.extend(
                         (sheet, number, values, projects.get(number))
@@ -1425,6 +1469,33 @@ def _error_order(upload: Upload):
         return (sheets.get(error.sheet, 0), error.row, position)
 
     return key
+
+
+def _add_unknown(outcome: ImportOutcome, unknown: Unknown, create) -> None:
+    try:
+        with transaction.atomic():
+            create()
+    except ValidationError as exc:
+        for messages in exc.message_dict.values():
+            for message in messages:
+                outcome.errors.append(
+                    RowError(
+                        unknown.sheet,
+                        unknown.row,
+                        unknown.column,
+                        f"'{unknown.name}' cannot be added: {message}",
+                    )
+                )
+    else:
+        added = outcome.created_people if unknown.kind == "person" else outcome.created_directorates
+        added.append(unknown.name)
+
+
+def _create_directorate(name: str) -> Directorate:
+    directorate = Directorate(name=name)
+    directorate.full_clean()
+    directorate.save()
+    return directorate
 
 
 def _create_person(upload: Upload, name: str):
@@ -1496,9 +1567,12 @@ def _import_sheet(resource, sheet: Sheet, outcome: ImportOutcome) -> dict[int, P
                 outcome.errors.append(RowError(sheet.name, number, column, _plain(message, column)))
     for index, errors in result.row_errors():
         for error in errors:
-            outcome.errors.append(
-                RowError(sheet.name, numbers[index - 1], "(whole row)", str(error.error))
-            )
+            message = str(error.error)
+            if isinstance(error.error, IntegrityError):
+                # Most likely another import or edit took the same project
+                # number at the same moment.
+                message = "Another change was saved at the same moment: upload the file again"
+            outcome.errors.append(RowError(sheet.name, numbers[index - 1], "(whole row)", message))
     for error in result.base_errors:
         outcome.errors.append(RowError(sheet.name, 1, "(whole sheet)", str(error.error)))
     outcome.rows.extend(resource.outcomes)

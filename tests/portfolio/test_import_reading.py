@@ -5,8 +5,12 @@ import zipfile
 
 import pytest
 from django.test import override_settings
+from hypothesis import given
+from hypothesis import strategies as st
 
+from pmo.spreadsheets import formula_safe
 from portfolio import imports
+from portfolio.models import Project
 from tests.portfolio.import_files import csv_file, xlsx_file
 
 
@@ -163,3 +167,16 @@ def test_our_own_exports_formula_guard_is_removed_on_the_way_back_in():
     content = csv_file([["Title", "Directorate"], ["'=SUM(A1)", "Place"], ["'Quoted", "Place"]])
     rows = imports.read_upload("r.csv", content).sheets[0].rows
     assert [values["title"] for _, values in rows] == ["=SUM(A1)", "'Quoted"]
+
+
+@given(st.integers(min_value=1, max_value=999_999))
+def test_a_reference_is_read_back_however_it_is_written(number):
+    reference = Project.reference_for(number)
+    assert imports.parse_reference(reference) == reference
+    assert imports.parse_reference(f" tp{number} ") == reference
+    assert imports.parse_reference(reference.lower()) == reference
+
+
+@given(st.text(min_size=1).map(str.strip).filter(lambda t: t and not t.startswith("'")))
+def test_text_exported_formula_safe_imports_back_unchanged(text):
+    assert imports._clean_text(formula_safe(text)) == text

@@ -493,3 +493,17 @@ def test_a_preview_writes_nothing(council):
     assert errors_of(outcome) == []
     assert [(o.action, o.label) for o in outcome.rows] == [("created", "TP-0001 Hub")]
     assert Project.objects.count() == 0
+
+
+def test_a_person_who_cannot_be_added_is_an_error_against_their_cell(council):
+    content = csv_file([["Title", "Directorate", "PM"], ["Hub", "Place", "not-an-email@"]])
+
+    outcome = run("r.csv", content, council["pmo"], create_people=["not-an-email@"])
+
+    assert errors_of(outcome)[0] == (
+        "Projects",
+        2,
+        "PM",
+        "'not-an-email@' cannot be added: Enter a valid email address.",
+    )
+    assert Project.objects.count() == 0

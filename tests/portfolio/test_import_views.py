@@ -213,3 +213,38 @@ def test_only_pmo_may_import(client_as, role):
     assert client.get("/projects/import/").status_code == 403
     assert upload(client, csv_file(GOOD)).status_code == 403
     assert client.post("/projects/import/preview/", {}).status_code == 403
+
+
+def test_a_project_edited_after_the_preview_is_not_overwritten(pmo):
+    project = ProjectFactory(number=4, reference="TP-0004", title="Old")
+    upload(pmo, csv_file([["Reference", "Title"], ["TP-0004", "From the file"]]))
+    pmo.get("/projects/import/preview/")
+    # Someone edits the project on its page meanwhile (the edit form bumps the version).
+    project.title = "Edited on screen"
+    project.version += 1
+    project.save()
+
+    response = pmo.post("/projects/import/preview/", {})
+
+    assert response.status_code == 200
+    assert "TP-0004 was changed by someone else after you checked this file" in (
+        response.content.decode()
+    )
+    project.refresh_from_db()
+    assert project.title == "Edited on screen"
+    # Having now seen the current state, confirming again applies the file.
+    assert pmo.post("/projects/import/preview/", {}).status_code == 302
+    project.refresh_from_db()
+    assert project.title == "From the file"
+
+
+def test_a_second_confirm_of_the_same_upload_imports_nothing_twice(pmo):
+    upload(pmo, csv_file([["Title", "Directorate"], ["Hub", "Place"]]))
+    token = pmo.session[SESSION_KEY]["token"]
+    # A double click: the first confirm has claimed the staged file.
+    imports.claim_staged(token)
+
+    response = pmo.post("/projects/import/preview/", {}, follow=True)
+
+    assert Project.objects.count() == 0
+    assert "There is no import waiting" in response.content.decode()
