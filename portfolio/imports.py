@@ -492,13 +492,7 @@ def _csv_rows(content: bytes) -> list[list[str]]:
             f"The CSV file is not UTF-8 (byte {error.start + 1} cannot be read): "
             "in Excel choose Save As, then 'CSV UTF-8 (Comma delimited)'"
         ) from None
-    first_line = text.split("\n", 1)[0]
-    try:
-        dialect = csv.Sniffer().sniff(first_line, delimiters=",;\t|")
-        delimiter = dialect.delimiter
-    except csv.Error:
-        delimiter = ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text), strict=True)
     try:
         return [row for row in reader]
     except csv.Error as error:
@@ -506,6 +500,19 @@ def _csv_rows(content: bytes) -> list[list[str]]:
             f"The CSV file is malformed near line {reader.line_num}: {error}. "
             "Check that quotes are closed, or save it again from Excel"
         ) from None
+
+
+def _delimiter(text: str) -> str:
+    """Excel in much of Europe saves CSV with semicolons. The separator is the
+    one that makes the first rows read as headers we know; counting characters
+    would be fooled by a Services cell like 'Libraries; Customer Services'."""
+    lines = text[:16384].splitlines()[:HEADER_SEARCH_ROWS]
+
+    def headers_found(delimiter: str) -> int:
+        rows = list(csv.reader(lines, delimiter=delimiter))
+        return max((_recognised(spec, row) for row in rows for spec in SHEET_SPECS), default=0)
+
+    return max((",", ";", "\t", "|"), key=headers_found)  # a tie keeps the comma
 
 
 def check_zip_is_safe(content: bytes) -> zipfile.ZipFile:
@@ -564,7 +571,7 @@ def _cell_text(value) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime.datetime):
-        return value.date().isoformat() if value.time() == datetime.time() else value.isoformat()
+        return value.date().isoformat()  # every date column is a day
     if isinstance(value, datetime.date):
         return value.isoformat()
     if isinstance(value, bool):
@@ -604,10 +611,9 @@ def _sheet_from_rows(name: str, rows: list[list[str]]) -> Sheet | None:
 
 
 def _recognised(spec: SheetSpec, row: list[str]) -> int:
-    # Milestone and risk sheets share "Project"; only their own columns decide.
-    return len({spec.key_for(cell) for cell in row if spec.key_for(cell)} - {"project"}) + (
-        1 if any(spec.key_for(cell) == "project" for cell in row) and spec is not PROJECTS else 0
-    )
+    """How many of the sheet's columns a row names; a tie goes to the sheet
+    listed first in SHEET_SPECS."""
+    return len({spec.key_for(cell) for cell in row} - {None})
 
 
 def _build_sheet(spec: SheetSpec, name: str, header_index: int, rows) -> Sheet:
@@ -921,7 +927,10 @@ class NamesWidget(widgets.ManyToManyWidget):
     def clean(self, value, row=None, **kwargs):
         names = [" ".join(n.split()) for n in re.split(r"[;\n]", value or "") if n.strip()]
         found = []
+        longest = self.model._meta.get_field("name").max_length
         for name in names:
+            if len(name) > longest:
+                raise ValueError(f"'{name[:30]}…' is longer than {longest} characters")
             match = self.model.objects.filter(name__iexact=name).first()
             if match is None and self.create:
                 match = self.model.objects.create(name=name)

@@ -180,3 +180,22 @@ def test_a_reference_is_read_back_however_it_is_written(number):
 @given(st.text(min_size=1).map(str.strip).filter(lambda t: t and not t.startswith("'")))
 def test_text_exported_formula_safe_imports_back_unchanged(text):
     assert imports._clean_text(formula_safe(text)) == text
+
+
+def test_a_semicolon_csv_with_a_title_row_is_read():
+    content = csv_file(
+        [["Thamesford register, November"], ["Title", "Directorate"], ["Hub", "Place"]],
+        delimiter=";",
+    )
+    assert imports.read_upload("r.csv", content).sheets[0].rows == [
+        (3, {"title": "Hub", "lead_directorate": "Place"})
+    ]
+
+
+def test_semicolons_inside_a_comma_csv_do_not_change_the_separator():
+    content = csv_file(
+        [["Title", "Services"], ["Hub", "Libraries; Customer Services; Digital; Housing; HR"]]
+    )
+    assert imports.read_upload("r.csv", content).sheets[0].rows == [
+        (2, {"title": "Hub", "services": "Libraries; Customer Services; Digital; Housing; HR"})
+    ]
