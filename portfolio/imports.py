@@ -1195,7 +1195,7 @@ class ProjectResource(RegisterResource):
                 raise ValidationError(
                     {
                         "reference": f"{instance.reference} was changed by someone else after "
-                        "you checked this file: upload it again to see the changes"
+                        "you checked this file: check the rows below, then confirm again"
                     }
                 )
             self.versions[instance.reference] = instance.version

@@ -181,6 +181,9 @@ def test_a_messy_workbook_with_projects_milestones_and_risks_is_imported(council
     )
     assert project.status_updates.get().delivery_confidence == RAG.GREEN
     assert [o.action for o in outcome.rows] == ["created", "created", "created"]
+    # Every imported record has its history, attributed to the importer.
+    for record in (project, milestone, risk, project.status_updates.get()):
+        assert record.history.get().history_user == council["pmo"]
 
 
 def test_a_bad_file_reports_row_and_column_and_writes_nothing(council):
