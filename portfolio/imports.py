@@ -100,6 +100,10 @@ MAX_COMPRESSION_RATIO = 100
 MAX_ZIP_ENTRIES = 1000
 # Header rows sit at the top; councils often put a title or a date above them.
 HEADER_SEARCH_ROWS = 20
+# Tens of thousands of projects is a sector-wide register (DOMAIN.md); more
+# rows than this, or columns past this, are not a register.
+MAX_ROWS = 50_000
+MAX_COLUMNS = 200
 
 XLSX_CONTENT_TYPES = "[Content_Types].xml"
 XLSX_WORKBOOK = "xl/workbook.xml"
@@ -273,15 +277,30 @@ def _xlsx_tables(content: bytes) -> list[tuple[str, list[list[str]]]]:
     except Exception:
         raise ImportRefused("The workbook could not be opened: save it again from Excel") from None
     try:
-        return [
-            (
-                sheet.title,
-                [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)],
-            )
-            for sheet in workbook.worksheets
-        ]
+        return [(sheet.title, _sheet_rows(sheet)) for sheet in workbook.worksheets]
     finally:
         workbook.close()
+
+
+def _sheet_rows(sheet) -> list[list[str]]:
+    """The sheet's cells as text. Blank rows stay (as []) so row numbers match
+    Excel's; formatted but empty rows at the bottom are dropped."""
+    rows: list[list[str]] = []
+    filled = 0
+    for values in sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True):
+        cells = [_cell_text(v) for v in values]
+        if any(cells):
+            filled += 1
+            if filled > MAX_ROWS:
+                raise ImportRefused(
+                    f"The {sheet.title} sheet has more than {MAX_ROWS:,} rows: split the file"
+                )
+            rows.append(cells)
+        else:
+            rows.append([])
+    while rows and not rows[-1]:
+        rows.pop()
+    return rows
 
 
 def _cell_text(value) -> str:

@@ -199,3 +199,18 @@ def test_semicolons_inside_a_comma_csv_do_not_change_the_separator():
     assert imports.read_upload("r.csv", content).sheets[0].rows == [
         (2, {"title": "Hub", "services": "Libraries; Customer Services; Digital; Housing; HR"})
     ]
+
+
+def test_a_sheet_with_too_many_rows_is_refused(monkeypatch):
+    monkeypatch.setattr(imports, "MAX_ROWS", 3)
+    content = xlsx_file({"Projects": [["Title", "Lead directorate"]] + [["Hub", "Place"]] * 3})
+    assert "more than 3 rows: split the file" in refusal("register.xlsx", content)
+
+
+def test_blank_rows_keep_the_row_numbers_people_see_in_excel():
+    content = xlsx_file(
+        {"Projects": [[], ["Title", "Lead directorate"], [], ["Hub", "Place"], [None, None]]}
+    )
+    assert imports.read_upload("r.xlsx", content).sheets[0].rows == [
+        (4, {"title": "Hub", "lead_directorate": "Place"})
+    ]
