@@ -47,9 +47,17 @@ def import_preview(request):
     if upload is None:
         messages.info(request, "There is no import waiting: upload a spreadsheet first.")
         return redirect("portfolio:import")
+    people, directorates = imports.find_unknowns(upload)
+    form = ConfirmForm(people=people, directorates=directorates)
+    attempt = None
+    if request.method == "POST":
+        form = ConfirmForm(request.POST, people=people, directorates=directorates)
+        if form.is_valid():
+            attempt = _confirm(request, token, form, versions_seen=staged.get("versions", {}))
+            if attempt is None or attempt.committed:
+                return redirect("portfolio:import")
     # The preview creates every unknown name inside its rolled-back
     # transaction, so the rest of each row is still checked.
-    people, directorates = imports.find_unknowns(upload)
     preview = imports.run_import(
         upload,
         user=request.user,
@@ -57,14 +65,6 @@ def import_preview(request):
         create_directorates=[u.name for u in directorates],
         commit=False,
     )
-    form = ConfirmForm(people=people, directorates=directorates)
-    attempt = None
-    if request.method == "POST" and not preview.errors:
-        form = ConfirmForm(request.POST, people=people, directorates=directorates)
-        if form.is_valid():
-            attempt = _confirm(request, token, form, versions_seen=staged.get("versions", {}))
-            if attempt is None or attempt.committed:
-                return redirect("portfolio:import")
     # What the user is shown now is what a confirm must still find.
     request.session[SESSION_KEY] = {"token": token, "versions": preview.versions}
     return render(
