@@ -541,6 +541,14 @@ class Directorates:
 
 # --- django-import-export widgets -------------------------------------------
 
+# What people type instead of leaving a cell empty. Read as blank everywhere
+# except in free-text columns, where "TBC" may be exactly what was meant.
+PLACEHOLDERS = {"-", "–", "—", "n/a", "na", "tbc", "tbd", "none", "nil", "?", "unknown"}
+
+
+def is_blank(value) -> bool:
+    return not value or name_key(value) in PLACEHOLDERS
+
 
 class TextWidget(widgets.CharWidget):
     def clean(self, value, row=None, **kwargs):
@@ -551,7 +559,7 @@ class MoneyWidget(widgets.Widget):
     """Blank is £0: the investment fields are 'none' rather than 'unknown'."""
 
     def clean(self, value, row=None, **kwargs):
-        if not value:
+        if is_blank(value):
             return Decimal("0")
         amount = parse_money(value)
         if amount < 0:
@@ -561,7 +569,7 @@ class MoneyWidget(widgets.Widget):
 
 class UKDateWidget(widgets.Widget):
     def clean(self, value, row=None, **kwargs):
-        return parse_uk_date(value) if value else None
+        return None if is_blank(value) else parse_uk_date(value)
 
 
 class ChoiceWidget(widgets.Widget):
@@ -577,7 +585,7 @@ class ChoiceWidget(widgets.Widget):
         super().__init__()
 
     def clean(self, value, row=None, **kwargs):
-        if not value:
+        if is_blank(value):
             return self.blank
         key = name_key(value.replace("_", " "))
         if key not in self.lookup:
@@ -587,7 +595,7 @@ class ChoiceWidget(widgets.Widget):
 
 class ScoreWidget(widgets.Widget):
     def clean(self, value, row=None, **kwargs):
-        if not value:
+        if is_blank(value):
             raise ValueError("Enter a score from 1 to 5")
         if name_key(value) in SCORE_WORDS:
             return SCORE_WORDS[name_key(value)]
@@ -607,7 +615,7 @@ class YesNoWidget(widgets.Widget):
     NO = {"", "no", "n", "false", "0"}
 
     def clean(self, value, row=None, **kwargs):
-        key = name_key(value or "")
+        key = "" if is_blank(value) else name_key(value)
         if key in self.YES:
             return True
         if key in self.NO:
@@ -621,7 +629,7 @@ class PersonWidget(widgets.Widget):
         super().__init__()
 
     def clean(self, value, row=None, **kwargs):
-        if not value:
+        if is_blank(value):
             return None
         person = self.directory.find(value)
         if person is None:
@@ -638,7 +646,7 @@ class DirectorateWidget(widgets.Widget):
         super().__init__()
 
     def clean(self, value, row=None, **kwargs):
-        if not value:
+        if is_blank(value):
             return None
         directorate = self.directorates.find(value)
         if directorate is None:
@@ -658,7 +666,7 @@ class NamedWidget(widgets.Widget):
         super().__init__()
 
     def clean(self, value, row=None, **kwargs):
-        if not value:
+        if is_blank(value):
             return None
         found = self.model.objects.filter(name__iexact=" ".join(value.split())).first()
         if found is None:
@@ -677,7 +685,7 @@ class NamesWidget(widgets.ManyToManyWidget):
         super().__init__(model, field="name")
 
     def clean(self, value, row=None, **kwargs):
-        names = [" ".join(n.split()) for n in re.split(r"[;\n]", value or "") if n.strip()]
+        names = [" ".join(n.split()) for n in re.split(r"[;\n]", value or "") if not is_blank(n)]
         found = []
         longest = self.model._meta.get_field("name").max_length
         for name in names:
@@ -705,7 +713,7 @@ def parse_reference(text: str) -> str | None:
 
 class ReferenceWidget(widgets.Widget):
     def clean(self, value, row=None, **kwargs):
-        if not value:
+        if is_blank(value):
             return None
         reference = parse_reference(value)
         if reference is None:
@@ -718,7 +726,7 @@ class ProjectLookupWidget(widgets.Widget):
     project that is new in the same file (it has no reference yet)."""
 
     def clean(self, value, row=None, **kwargs):
-        if not value:
+        if is_blank(value):
             raise ValueError("Enter the project's reference (TP-0001) or title")
         reference = parse_reference(value)
         if reference:
@@ -772,7 +780,9 @@ class RegisterResource(resources.ModelResource):
     def import_field(self, field, instance, row, is_m2m=False, **kwargs):
         # On an update a blank cell leaves the value as it is: sparse sheets
         # and exports with hidden columns must not wipe the register.
-        if instance.pk and not row.get(field.column_name):
+        value = row.get(field.column_name)
+        text = isinstance(field.widget, TextWidget)
+        if instance.pk and (not value if text else is_blank(value)):
             return
         super().import_field(field, instance, row, is_m2m=is_m2m, **kwargs)
 
@@ -1164,7 +1174,7 @@ def find_unknowns(upload: Upload) -> tuple[list[Unknown], list[Unknown]]:
         for number, values in sheet.rows:
             for key in PERSON_COLUMNS.get(sheet.kind, {}):
                 name = values.get(key)
-                if name and name_key(name) not in people:
+                if not is_blank(name) and name_key(name) not in people:
                     try:
                         if directory.find(name) is None:
                             people[name_key(name)] = Unknown(
@@ -1173,7 +1183,11 @@ def find_unknowns(upload: Upload) -> tuple[list[Unknown], list[Unknown]]:
                     except ValueError:
                         pass  # ambiguous: reported as a row error
             name = values.get("lead_directorate") if sheet.kind == "projects" else None
-            if name and name_key(name) not in directorates and not known_directorates.find(name):
+            if (
+                not is_blank(name)
+                and name_key(name) not in directorates
+                and not known_directorates.find(name)
+            ):
                 directorates[name_key(name)] = Unknown(
                     "directorate",
                     tidy_name(name),
@@ -1225,7 +1239,7 @@ def run_import(
                     rag_rows.extend(
                         (sheet, number, values, projects.get(number))
                         for number, values in sheet.rows
-                        if values.get("rag")
+                        if not is_blank(values.get("rag"))
                     )
         for sheet, number, values, project in rag_rows:
             _record_rag(sheet, number, values, project, user, outcome, upload.filename)
@@ -1385,7 +1399,9 @@ def _record_rag(
     for key in ("rag", "schedule_rag", "cost_rag", "benefits_rag", "resources_rag", "risk_rag"):
         try:
             # A sheet with one RAG column gives it to every dimension.
-            codes[key] = parse_rag(values[key]) if values.get(key) else codes.get("rag")
+            codes[key] = (
+                parse_rag(values[key]) if not is_blank(values.get(key)) else codes.get("rag")
+            )
         except ValueError as exc:
             error(key, str(exc))
     if codes.get("rag") is None or project is None:

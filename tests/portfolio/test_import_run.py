@@ -510,3 +510,40 @@ def test_a_person_who_cannot_be_added_is_an_error_against_their_cell(council):
         "'not-an-email@' cannot be added: Enter a valid email address.",
     )
     assert Project.objects.count() == 0
+
+
+def test_placeholders_like_tbc_are_blank_except_in_text(council):
+    existing = ProjectFactory(
+        number=2,
+        reference="TP-0002",
+        sponsor=council["laura"],
+        planned_end=datetime.date(2027, 1, 1),
+    )
+    content = csv_file(
+        [
+            [
+                "Reference",
+                "Title",
+                "Directorate",
+                "SRO",
+                "PM",
+                "End date",
+                "Capital",
+                "Funding source",
+            ],
+            ["", "Hub", "Place", "TBC", "n/a", "TBC", "-", "TBC"],
+            ["TP-0002", "", "", "tbc", "", "?", "", ""],
+        ]
+    )
+
+    people, _ = imports.find_unknowns(imports.read_upload("r.csv", content))
+    outcome = run("r.csv", content, council["pmo"])
+
+    assert people == []  # "TBC" is not offered as a person to add
+    assert errors_of(outcome) == []
+    hub = Project.objects.get(title="Hub")
+    assert (hub.sponsor, hub.project_manager, hub.planned_end) == (None, None, None)
+    assert hub.capital_investment == Decimal("0")
+    assert hub.funding_source == "TBC"
+    existing.refresh_from_db()
+    assert (existing.sponsor, existing.planned_end) == (council["laura"], datetime.date(2027, 1, 1))
