@@ -634,8 +634,7 @@ class PersonWidget(widgets.Widget):
         person = self.directory.find(value)
         if person is None:
             raise ValueError(
-                f"'{value}' is not a known person: tick them under 'People to add' "
-                "or correct the name"
+                f"'{value}' is not a known person: choose to add them, or correct the name"
             )
         return person
 
@@ -651,8 +650,7 @@ class DirectorateWidget(widgets.Widget):
         directorate = self.directorates.find(value)
         if directorate is None:
             raise ValueError(
-                f"'{value}' is not a known directorate: tick it under 'Directorates to add' "
-                "or correct the name"
+                f"'{value}' is not a known directorate: choose to add it, or correct the name"
             )
         return directorate
 
@@ -725,6 +723,12 @@ class ProjectLookupWidget(widgets.Widget):
     """Milestones and risks name their project by reference, or by title for a
     project that is new in the same file (it has no reference yet)."""
 
+    def __init__(self, failed_in_file: dict[str, str] | None = None):
+        # Titles of this file's project rows that failed, with where: a
+        # milestone of such a project points at that row, not at nothing.
+        self.failed_in_file = failed_in_file or {}
+        super().__init__()
+
     def clean(self, value, row=None, **kwargs):
         if is_blank(value):
             raise ValueError("Enter the project's reference (TP-0001) or title")
@@ -735,6 +739,11 @@ class ProjectLookupWidget(widgets.Widget):
                 raise ValueError(f"No project has the reference {reference}")
             return project
         projects = list(Project.objects.filter(title__iexact=" ".join(value.split()))[:2])
+        if not projects and name_key(value) in self.failed_in_file:
+            raise ValueError(
+                f"The project '{value}' has problems of its own "
+                f"({self.failed_in_file[name_key(value)]}); correct those first"
+            )
         if not projects:
             raise ValueError(f"No project is called '{value}' in this file or the register")
         if len(projects) > 1:
@@ -1010,6 +1019,10 @@ class ChildResource(RegisterResource):
     class Meta:
         abstract = True
 
+    def __init__(self, *, failed_in_file: dict[str, str] | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self.fields["project"].widget = ProjectLookupWidget(failed_in_file)
+
     def get_instance(self, instance_loader, row):
         try:
             project = self.fields["project"].clean(row)
@@ -1230,9 +1243,16 @@ def run_import(
         rag_rows = []
         for kind in ("projects", "milestones", "risks"):
             for sheet in (s for s in upload.sheets if s.kind == kind):
-                resource = RESOURCES[kind](user=user, directory=directory, sheet=sheet)
                 if kind == "projects":
+                    resource = ProjectResource(user=user, directory=directory, sheet=sheet)
                     resource.versions_seen = versions_seen or {}
+                else:
+                    resource = RESOURCES[kind](
+                        user=user,
+                        directory=directory,
+                        sheet=sheet,
+                        failed_in_file=_failed_project_titles(upload, outcome),
+                    )
                 projects = _import_sheet(resource, sheet, outcome)
                 outcome.versions.update(getattr(resource, "versions", {}))
                 if kind == "projects":
@@ -1249,6 +1269,17 @@ def run_import(
         else:
             outcome.committed = True
     return outcome
+
+
+def _failed_project_titles(upload: Upload, outcome: ImportOutcome) -> dict[str, str]:
+    failed = {(e.sheet, e.row) for e in outcome.errors}
+    return {
+        name_key(values["title"]): f"{sheet.name} row {number}"
+        for sheet in upload.sheets
+        if sheet.kind == "projects"
+        for number, values in sheet.rows
+        if values.get("title") and (sheet.name, number) in failed
+    }
 
 
 def _error_order(upload: Upload):

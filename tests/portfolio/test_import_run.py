@@ -243,6 +243,27 @@ def test_a_bad_file_reports_row_and_column_and_writes_nothing(council):
     assert StatusUpdate.objects.count() == 0
 
 
+def test_a_milestone_of_a_project_row_with_errors_points_at_that_row(council):
+    content = xlsx_file(
+        {
+            "Projects": [["Title", "Directorate", "Capital"], ["Family hubs", "Place", "lots"]],
+            "Milestones": [
+                ["Project", "Milestone", "Baseline"],
+                ["FAMILY HUBS", "Open", "01/04/2027"],
+            ],
+        }
+    )
+
+    outcome = run("register.xlsx", content, council["pmo"])
+
+    assert errors_of(outcome)[1] == (
+        "Milestones",
+        2,
+        "Project",
+        "The project 'FAMILY HUBS' has problems of its own (Projects row 2); correct those first",
+    )
+
+
 def test_an_error_in_a_later_sheet_rolls_back_the_earlier_ones(council):
     content = xlsx_file(
         {
@@ -363,14 +384,13 @@ def test_unknown_people_are_not_created_unless_ticked(council):
             "Projects",
             2,
             "SRO",
-            "'Dana Whitfield' is not a known person: tick them under 'People to add' "
-            "or correct the name",
+            "'Dana Whitfield' is not a known person: choose to add them, or correct the name",
         ),
         (
             "Projects",
             2,
             "PM",
-            "'sam.new@example.gov.uk' is not a known person: tick them under 'People to add' "
+            "'sam.new@example.gov.uk' is not a known person: choose to add them, "
             "or correct the name",
         ),
     ]
