@@ -1,6 +1,6 @@
 from django.urls import path
 
-from portfolio import views
+from portfolio import import_views, views
 
 app_name = "portfolio"
 
@@ -11,6 +11,10 @@ urlpatterns = [
     path("projects/export.csv", views.register_export_csv, name="export_csv"),
     path("projects/export.xlsx", views.register_export_xlsx, name="export_xlsx"),
     path("projects/new/", views.project_new, name="new"),
+    # Before the detail pattern, which would otherwise read "import" as a reference.
+    path("projects/import/", import_views.import_upload, name="import"),
+    path("projects/import/preview/", import_views.import_preview, name="import_preview"),
+    path("projects/import/template.xlsx", import_views.import_template, name="import_template"),
     path("projects/<str:reference>/", views.project_detail, name="detail"),
     path("projects/<str:reference>/edit/", views.project_edit, name="edit"),
     path("projects/<str:reference>/updates/new/", views.update_new, name="update_new"),

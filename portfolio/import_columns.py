@@ -1,0 +1,301 @@
+"""The columns of the project import: each sheet's columns, the other
+headers people write for them ("Project Name" for Title, "SRO" for Sponsor),
+and what to enter. The upload page, the template workbook and the import
+itself all read this one list, so the documentation cannot drift from what
+is accepted."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from pmo.spreadsheets import normalise_header
+from portfolio.models import MTFPCategory, Stage
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    key: str
+    header: str
+    guidance: str
+    aliases: tuple[str, ...] = ()
+    required: bool = False
+
+    @property
+    def accepted(self) -> set[str]:
+        return {normalise_header(self.header), *(normalise_header(a) for a in self.aliases)}
+
+
+@dataclass(frozen=True)
+class SheetSpec:
+    kind: str
+    label: str
+    names: tuple[str, ...]
+    columns: tuple[ColumnSpec, ...]
+    identity: str
+
+    def column(self, key: str) -> ColumnSpec:
+        return next(c for c in self.columns if c.key == key)
+
+    def key_for(self, header: str) -> str | None:
+        wanted = clean_header(header)
+        return next((c.key for c in self.columns if wanted in c.accepted), None)
+
+
+def clean_header(header) -> str:
+    """normalise_header, plus the decoration people add: 'Title *', 'Capital (£):'."""
+    text = normalise_header(header)
+    text = re.sub(r"\s*\(£\)\s*", " ", text)
+    return normalise_header(text.strip(" *:"))
+
+
+def choice_labels(choices) -> str:
+    return ", ".join(label for _, label in choices)
+
+
+RAG_HELP = "Green, Amber/Green, Amber, Amber/Red or Red (AMBER and Amber-Red are fine)"
+
+PROJECT_COLUMNS = (
+    ColumnSpec(
+        "reference",
+        "Reference",
+        "Blank for a new project. TP-0001 updates that project; its blank cells change nothing.",
+        ("ref", "project reference", "project ref", "tp reference", "project id"),
+    ),
+    ColumnSpec(
+        "title",
+        "Title",
+        "The project's name.",
+        ("project name", "project title", "project", "name"),
+        required=True,
+    ),
+    ColumnSpec(
+        "summary",
+        "Summary",
+        "The summary and problem statement.",
+        ("description", "problem statement", "summary and problem statement"),
+    ),
+    ColumnSpec("workstream", "Workstream", "An existing workstream.", ("programme", "program")),
+    ColumnSpec(
+        "lead_directorate",
+        "Lead directorate",
+        "Needed for a new project. Unknown directorates can be created.",
+        ("directorate", "department", "lead department", "dept"),
+    ),
+    ColumnSpec(
+        "services",
+        "Services",
+        "Affected services, separated by semicolons.",
+        ("affected services", "services affected", "service"),
+    ),
+    ColumnSpec(
+        "priorities",
+        "Corporate priorities",
+        "Separated by semicolons.",
+        ("priorities", "corporate priority"),
+    ),
+    ColumnSpec(
+        "sponsor",
+        "Sponsor",
+        "Name, username or email. Unknown people can be created.",
+        ("sro", "senior responsible owner", "project sponsor", "sponsor (sro)"),
+    ),
+    ColumnSpec(
+        "project_manager",
+        "Project manager",
+        "Name, username or email. Unknown people can be created.",
+        ("pm", "project lead", "manager"),
+    ),
+    ColumnSpec("stage", "Stage", choice_labels(Stage.choices) + ".", ("phase", "project stage")),
+    ColumnSpec(
+        "stage_reason",
+        "Stage reason",
+        "Why the project is paused or stopped.",
+        ("reason", "reason paused or stopped"),
+    ),
+    ColumnSpec(
+        "project_type",
+        "Type",
+        "Transformation or efficiency.",
+        ("project type", "transformation or efficiency"),
+    ),
+    ColumnSpec(
+        "mtfp_category",
+        "MTFP category",
+        choice_labels(MTFPCategory.choices) + ".",
+        ("mtfp savings category", "savings category", "mtfp"),
+    ),
+    ColumnSpec(
+        "delivery_approach",
+        "Delivery approach",
+        "Traditional, or Agile / test and scale.",
+        ("approach", "methodology"),
+    ),
+    ColumnSpec(
+        "planned_start",
+        "Planned start",
+        "A date, for example 01/04/2026.",
+        ("start date", "start", "planned start date"),
+    ),
+    ColumnSpec(
+        "planned_end",
+        "Planned end",
+        "A date, for example 31/03/2028.",
+        ("end date", "end", "planned end date", "planned finish"),
+    ),
+    ColumnSpec(
+        "forecast_end",
+        "Forecast end",
+        "A date.",
+        ("forecast end date", "forecast finish", "expected end"),
+    ),
+    ColumnSpec(
+        "capital_investment",
+        "Capital investment",
+        "One-off capital, for example £1,200.50, 250k or 1.2m.",
+        ("capital", "one-off capital investment", "capital cost", "capex"),
+    ),
+    ColumnSpec(
+        "revenue_investment",
+        "Revenue investment",
+        "One-off revenue, for example £1,200.50, 250k or 1.2m.",
+        ("revenue", "one-off revenue investment", "revenue cost", "opex"),
+    ),
+    ColumnSpec(
+        "funding_source",
+        "Funding source",
+        "Where the investment comes from.",
+        ("funding", "funded by", "source of funding"),
+    ),
+    ColumnSpec("tags", "Tags", "Separated by semicolons; new tags are added.", ("tag",)),
+    ColumnSpec(
+        "rag",
+        "RAG",
+        f"This month's delivery confidence: {RAG_HELP}.",
+        ("delivery confidence", "overall rag", "rag status", "rag rating", "overall status"),
+    ),
+    ColumnSpec("schedule_rag", "Schedule RAG", "Defaults to the RAG.", ("schedule",)),
+    ColumnSpec("cost_rag", "Cost RAG", "Defaults to the RAG.", ("cost rating",)),
+    ColumnSpec("benefits_rag", "Benefits RAG", "Defaults to the RAG.", ("benefits",)),
+    ColumnSpec("resources_rag", "Resources RAG", "Defaults to the RAG.", ("resources",)),
+    ColumnSpec("risk_rag", "Risk RAG", "Defaults to the RAG.", ("risk rating",)),
+    ColumnSpec(
+        "progress",
+        "Progress",
+        "Progress this period, for the month's update.",
+        ("progress this period", "commentary", "update"),
+    ),
+    ColumnSpec("next_steps", "Next steps", "Plans for next period.", ("plans for next period",)),
+    ColumnSpec(
+        "issues_and_decisions",
+        "Issues and decisions",
+        "Issues and decisions needed.",
+        ("issues and decisions needed", "decisions needed"),
+    ),
+    ColumnSpec(
+        "path_to_green",
+        "Path to green",
+        "Needed with any RAG other than Green.",
+        ("recovery plan",),
+    ),
+    ColumnSpec(
+        "override_justification",
+        "Override justification",
+        "Why Green or Amber/Green despite overdue milestones or risks scored 15+.",
+        ("green justification", "justification"),
+    ),
+)
+
+PROJECT_LOOKUP_ALIASES = ("project reference", "reference", "ref", "project name", "project title")
+
+MILESTONE_COLUMNS = (
+    ColumnSpec(
+        "project",
+        "Project",
+        "The project's reference (TP-0001), or its title if it is new in this file.",
+        PROJECT_LOOKUP_ALIASES,
+        required=True,
+    ),
+    ColumnSpec(
+        "title",
+        "Milestone",
+        "Its name. A milestone with the same name on that project is updated.",
+        ("title", "milestone name", "milestone title", "name", "description"),
+        required=True,
+    ),
+    ColumnSpec(
+        "baseline_date",
+        "Baseline date",
+        "The date first agreed.",
+        ("baseline", "original date", "planned date", "due date"),
+        required=True,
+    ),
+    ColumnSpec(
+        "forecast_date",
+        "Forecast date",
+        "The latest forecast; defaults to the baseline date.",
+        ("forecast", "revised date", "expected date"),
+    ),
+    ColumnSpec(
+        "actual_date",
+        "Actual date",
+        "When it was achieved; blank if not yet.",
+        ("actual", "completed", "date achieved", "completed date"),
+    ),
+)
+
+SCORE_WORDS = {"very low": 1, "low": 2, "medium": 3, "high": 4, "very high": 5}
+
+RISK_COLUMNS = (
+    MILESTONE_COLUMNS[0],
+    ColumnSpec(
+        "title",
+        "Risk",
+        "A short title. A risk with the same title on that project is updated.",
+        ("title", "risk title", "risk name", "risk description", "description"),
+        required=True,
+    ),
+    ColumnSpec("cause", "Cause", "What could cause it."),
+    ColumnSpec("effect", "Effect", "What would happen.", ("consequence",)),
+    ColumnSpec(
+        "likelihood",
+        "Likelihood",
+        "1 to 5, or Very low to Very high.",
+        ("probability",),
+        required=True,
+    ),
+    ColumnSpec(
+        "impact", "Impact", "1 to 5, or Very low to Very high.", ("severity",), required=True
+    ),
+    ColumnSpec(
+        "owner", "Owner", "Name, username or email. Unknown people can be created.", ("risk owner",)
+    ),
+    ColumnSpec(
+        "mitigation",
+        "Mitigation",
+        "What is being done about it.",
+        ("mitigations", "mitigating actions", "controls", "response"),
+    ),
+    ColumnSpec("status", "Status", "Open or Closed; defaults to Open.", ("risk status",)),
+    ColumnSpec(
+        "escalated",
+        "Escalated",
+        "Yes if escalated to the portfolio; defaults to No.",
+        ("escalated to portfolio", "escalate"),
+    ),
+)
+
+PROJECTS = SheetSpec(
+    "projects",
+    "Projects",
+    ("projects", "project", "project register", "register"),
+    PROJECT_COLUMNS,
+    "reference",
+)
+MILESTONES = SheetSpec(
+    "milestones", "Milestones", ("milestones", "milestone"), MILESTONE_COLUMNS, "title"
+)
+RISKS = SheetSpec("risks", "Risks", ("risks", "risk", "risk register"), RISK_COLUMNS, "title")
+SHEET_SPECS = (PROJECTS, MILESTONES, RISKS)
+SPECS_BY_KIND = {spec.kind: spec for spec in SHEET_SPECS}
+IGNORED_SHEET_NAMES = {"guidance", "notes", "instructions", "read me", "readme", "lists"}

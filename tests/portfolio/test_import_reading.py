@@ -1,0 +1,216 @@
+"""Reading an uploaded file: what is refused, and how real-world headers map."""
+
+import io
+import zipfile
+
+import pytest
+from django.test import override_settings
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pmo.spreadsheets import formula_safe
+from portfolio import imports
+from portfolio.models import Project
+from tests.portfolio.import_files import csv_file, xlsx_file
+
+
+def refusal(filename, content):
+    with pytest.raises(imports.ImportRefused) as caught:
+        imports.read_upload(filename, content)
+    return str(caught.value)
+
+
+@override_settings(IMPORT_MAX_UPLOAD_BYTES=1000)
+def test_it_refuses_a_file_over_the_size_limit():
+    content = csv_file([["Title", "Directorate"]] + [["x" * 50, "Place"]] * 30)
+    assert "must be" in refusal("register.csv", content)
+
+
+def test_it_refuses_a_zip_bomb_before_openpyxl_reads_it():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        archive.writestr("xl/worksheets/sheet1.xml", b"0" * (20 * 1024 * 1024))
+    message = refusal("register.xlsx", buffer.getvalue())
+    assert "refused as unsafe" in message
+
+
+def test_it_refuses_a_workbook_that_claims_a_huge_unpacked_size(monkeypatch):
+    monkeypatch.setattr(imports, "MAX_UNPACKED_BYTES", 1024)
+    content = xlsx_file({"Projects": [["Title", "Lead directorate"], ["A", "Place"]]})
+    assert "would unpack to" in refusal("register.xlsx", content)
+
+
+def test_it_refuses_an_extension_that_is_not_csv_or_xlsx():
+    assert "must be a CSV or an Excel workbook" in refusal("register.pdf", b"%PDF-1.4 ...")
+
+
+def test_it_refuses_a_pdf_renamed_to_xlsx():
+    assert "not an Excel workbook" in refusal("register.xlsx", b"%PDF-1.4 binary")
+
+
+def test_it_refuses_a_zip_that_is_not_a_workbook():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("photo.jpg", b"jpeg")
+    assert "not an Excel workbook" in refusal("register.xlsx", buffer.getvalue())
+
+
+def test_it_refuses_a_workbook_renamed_to_csv():
+    content = xlsx_file({"Projects": [["Title", "Lead directorate"]]})
+    assert "called .csv but is a workbook" in refusal("register.csv", content)
+
+
+def test_it_refuses_an_old_xls_workbook():
+    assert "97-2003" in refusal("register.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100)
+
+
+def test_it_refuses_binary_data_called_csv():
+    assert "binary data" in refusal("register.csv", b"Title,\x00\x01\x02")
+
+
+def test_it_refuses_a_csv_that_is_not_utf8():
+    content = csv_file([["Title", "Capital"], ["Hub", "£1,200"]], encoding="cp1252")
+    assert "not UTF-8" in refusal("register.csv", content)
+
+
+def test_it_refuses_a_malformed_csv_with_the_line():
+    content = b'Title,Lead directorate\n"Unclosed quote,Place\n'
+    assert "malformed near line" in refusal("register.csv", content)
+
+
+def test_it_refuses_a_file_with_no_recognisable_headers():
+    content = csv_file([["Colour", "Size"], ["Red", "Large"]])
+    assert "No projects, milestones or risks" in refusal("register.csv", content)
+
+
+def test_headers_match_whatever_their_case_spacing_and_alias():
+    content = csv_file(
+        [
+            ["Thamesford Council project register", "", ""],
+            [" PROJECT   NAME ", "Department", "SRO", "PM", "Capital (£)", "Notes"],
+            ["Hub", "Place", "Jo", "Tom", "1", "x"],
+        ]
+    )
+    sheet = imports.read_upload("register.csv", content).sheets[0]
+    assert sheet.kind == "projects"
+    assert sheet.headers == {
+        "title": "PROJECT NAME",
+        "lead_directorate": "Department",
+        "sponsor": "SRO",
+        "project_manager": "PM",
+        "capital_investment": "Capital (£)",
+    }
+    assert sheet.ignored_columns == ["Notes"]
+    assert sheet.rows == [
+        (
+            3,
+            {
+                "title": "Hub",
+                "lead_directorate": "Place",
+                "sponsor": "Jo",
+                "project_manager": "Tom",
+                "capital_investment": "1",
+            },
+        )
+    ]
+
+
+def test_a_semicolon_separated_csv_is_read():
+    content = csv_file([["Title", "Directorate"], ["Hub", "Place"]], delimiter=";")
+    assert imports.read_upload("r.csv", content).sheets[0].rows == [
+        (2, {"title": "Hub", "lead_directorate": "Place"})
+    ]
+
+
+def test_workbook_sheets_are_recognised_by_name_or_columns_and_guidance_is_skipped():
+    content = xlsx_file(
+        {
+            "Guidance": [["Sheet", "Column"], ["Projects", "Title"]],
+            "Register 2026": [["Title", "Lead directorate"], ["Hub", "Place"]],
+            "Milestones": [["Project", "Milestone", "Baseline"], ["Hub", "Go live", "01/04/2026"]],
+            "RAID": [["Project", "Risk", "Likelihood", "Impact"], ["Hub", "Delay", "3", "4"]],
+        }
+    )
+    upload = imports.read_upload("r.xlsx", content)
+    assert [(s.name, s.kind) for s in upload.sheets] == [
+        ("Register 2026", "projects"),
+        ("Milestones", "milestones"),
+        ("RAID", "risks"),
+    ]
+    assert upload.ignored_sheets == ["Guidance"]
+
+
+@pytest.mark.parametrize(
+    ("written", "code"),
+    [
+        ("AMBER", "A"),
+        ("Amber/Red", "AR"),
+        ("amber - red", "AR"),
+        ("Red/Amber", "AR"),
+        (" green ", "G"),
+        ("A/G", "AG"),
+        ("RED", "R"),
+    ],
+)
+def test_a_rag_is_read_however_it_is_written(written, code):
+    assert imports.parse_rag(written, "5") == code
+
+
+def test_a_rag_off_the_three_point_scale_is_refused():
+    with pytest.raises(ValueError, match="not on this council's 3-point scale"):
+        imports.parse_rag("Amber/Red", "3")
+
+
+def test_our_own_exports_formula_guard_is_removed_on_the_way_back_in():
+    content = csv_file([["Title", "Directorate"], ["'=SUM(A1)", "Place"], ["'Quoted", "Place"]])
+    rows = imports.read_upload("r.csv", content).sheets[0].rows
+    assert [values["title"] for _, values in rows] == ["=SUM(A1)", "'Quoted"]
+
+
+@given(st.integers(min_value=1, max_value=999_999))
+def test_a_reference_is_read_back_however_it_is_written(number):
+    reference = Project.reference_for(number)
+    assert imports.parse_reference(reference) == reference
+    assert imports.parse_reference(f" tp{number} ") == reference
+    assert imports.parse_reference(reference.lower()) == reference
+
+
+@given(st.text(min_size=1).map(str.strip).filter(lambda t: t and not t.startswith("'")))
+def test_text_exported_formula_safe_imports_back_unchanged(text):
+    assert imports._clean_text(formula_safe(text)) == text
+
+
+def test_a_semicolon_csv_with_a_title_row_is_read():
+    content = csv_file(
+        [["Thamesford register, November"], ["Title", "Directorate"], ["Hub", "Place"]],
+        delimiter=";",
+    )
+    assert imports.read_upload("r.csv", content).sheets[0].rows == [
+        (3, {"title": "Hub", "lead_directorate": "Place"})
+    ]
+
+
+def test_semicolons_inside_a_comma_csv_do_not_change_the_separator():
+    content = csv_file(
+        [["Title", "Services"], ["Hub", "Libraries; Customer Services; Digital; Housing; HR"]]
+    )
+    assert imports.read_upload("r.csv", content).sheets[0].rows == [
+        (2, {"title": "Hub", "services": "Libraries; Customer Services; Digital; Housing; HR"})
+    ]
+
+
+def test_a_sheet_with_too_many_rows_is_refused(monkeypatch):
+    monkeypatch.setattr(imports, "MAX_ROWS", 3)
+    content = xlsx_file({"Projects": [["Title", "Lead directorate"]] + [["Hub", "Place"]] * 3})
+    assert "more than 3 rows: split the file" in refusal("register.xlsx", content)
+
+
+def test_blank_rows_keep_the_row_numbers_people_see_in_excel():
+    content = xlsx_file(
+        {"Projects": [[], ["Title", "Lead directorate"], [], ["Hub", "Place"], [None, None]]}
+    )
+    assert imports.read_upload("r.xlsx", content).sheets[0].rows == [
+        (4, {"title": "Hub", "lead_directorate": "Place"})
+    ]
