@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "django_celery_beat",
+    "pmo",
     "portfolio",
     "prioritisation",
     "benefits",
