@@ -23,6 +23,7 @@ from django.db import (
     InterfaceError,
     OperationalError,
     close_old_connections,
+    connection,
     transaction,
 )
 from django.utils import timezone
@@ -38,6 +39,14 @@ MAX_RETRIES = 4
 # Worth trying again: the database or the file store was briefly away.
 TRANSIENT_ERRORS = (OperationalError, InterfaceError, OSError)
 VISIBILITY_TIMEOUT = settings.CELERY_BROKER_TRANSPORT_OPTIONS.get("visibility_timeout", 3600)
+
+
+def _drop_broken_connections() -> None:
+    """After a database error, let Django reconnect on the next query (Data
+    Hub's lesson: workers must not hold dead connections). Inside an atomic
+    block (a test, or a caller's transaction) the connection is not ours."""
+    if not connection.in_atomic_block:
+        close_old_connections()
 
 
 def retry_countdown(retries: int) -> int:
@@ -149,7 +158,7 @@ def _finish(run: ReportRun) -> ReportRun:
     time_limit=HARD_TIME_LIMIT,
 )
 def generate_report_task(self, run_id: int) -> str:
-    close_old_connections()
+    _drop_broken_connections()
     run = _claim(run_id, self)
     if run is None:
         return "skipped"
@@ -175,7 +184,7 @@ def generate_report_task(self, run_id: int) -> str:
             _fail(run, _readable(exc))
             return "failed"
         countdown = retry_countdown(self.request.retries)
-        close_old_connections()
+        _drop_broken_connections()
         ReportRun.objects.filter(pk=run.pk).update(
             status=RunStatus.QUEUED, step=f"Waiting to try again in {countdown} seconds"
         )
@@ -202,7 +211,7 @@ def generate_report_task(self, run_id: int) -> str:
 
 
 def _fail(run: ReportRun, message: str) -> None:
-    close_old_connections()
+    _drop_broken_connections()
     ReportRun.objects.filter(pk=run.pk).update(
         status=RunStatus.FAILED, error=message, step="Failed", finished_at=timezone.now()
     )
