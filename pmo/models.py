@@ -25,6 +25,13 @@ class RunStatus(models.TextChoices):
     FAILED = "failed", "Failed"
 
 
+# The report's name inside a sentence ("the CLT prioritisation pack for ...").
+IN_A_SENTENCE = {
+    ReportType.PORTFOLIO: "monthly portfolio pack",
+    ReportType.BENEFITS: "benefits-realisation report",
+    ReportType.CLT: "CLT prioritisation pack",
+}
+
 FINISHED_STATUSES = (RunStatus.SUCCEEDED, RunStatus.FAILED)
 
 
@@ -124,6 +131,10 @@ class ReportRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_report_type_display()} {self.period:%B %Y} v{self.version}"
+
+    @property
+    def name_in_sentence(self) -> str:
+        return IN_A_SENTENCE[self.report_type]
 
     @property
     def period_label(self) -> str:

@@ -164,7 +164,7 @@ def publish(request, pk: int):
     else:
         messages.success(
             request,
-            f"Version {run.version} of the {run.period_label} {run.get_report_type_display()} "
+            f"Version {run.version} of the {run.period_label} {run.name_in_sentence} "
             f"is published. {run.period_label} is now closed to changes.",
         )
     return redirect("reports:detail", pk=run.pk)

@@ -59,7 +59,14 @@ from django.db.models import Max, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from pmo.models import ReportRun, ReportType, RunStatus, Trigger, report_file_path
+from pmo.models import (
+    IN_A_SENTENCE,
+    ReportRun,
+    ReportType,
+    RunStatus,
+    Trigger,
+    report_file_path,
+)
 from pmo.spreadsheets import Column, add_sheet, csv_bytes, formula_safe, new_workbook
 
 logger = logging.getLogger(__name__)
@@ -155,7 +162,7 @@ def assert_period_open(period: datetime.date) -> None:
     )
     if published is not None:
         raise ValidationError(
-            f"{period:%B %Y} is closed: its {published.get_report_type_display().lower()} was "
+            f"{period:%B %Y} is closed: its {published.name_in_sentence} was "
             f"published on {timezone.localtime(published.published_at):%-d %b %Y}. Record a "
             "correction as an adjustment in a later month, with a reason."
         )
@@ -189,7 +196,7 @@ def collect_sections(
     if missing:
         names = ", ".join(APP_LABELS[app] for app in missing)
         raise ReportError(
-            f"The {kind.label.lower()} cannot be produced yet: it needs the {names} section, "
+            f"The {IN_A_SENTENCE[kind]} cannot be produced yet: it needs the {names} section, "
             "which this version of the service does not include. No figures were produced."
         )
     sections: list[Section] = []
@@ -199,7 +206,7 @@ def collect_sections(
         app_sections = modules[app].pack_sections(kind, period)
         if app in REQUIRED_APPS[kind] and not app_sections:
             raise ReportError(
-                f"The {APP_LABELS[app]} section returned nothing for the {kind.label.lower()}, "
+                f"The {APP_LABELS[app]} section returned nothing for the {IN_A_SENTENCE[kind]}, "
                 "so the pack would be empty. No figures were produced."
             )
         sections.extend(app_sections)
@@ -411,7 +418,7 @@ def report_run_publish(*, run: ReportRun, user=None) -> ReportRun:
         if current is not None:
             raise ValidationError(
                 f"Version {current.version} of the {run.period_label} "
-                f"{run.get_report_type_display().lower()} is already published. A published "
+                f"{run.name_in_sentence} is already published. A published "
                 "pack is never replaced."
             )
         run.published = True

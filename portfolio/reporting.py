@@ -210,9 +210,8 @@ class _PortfolioFacts:
             "layout": {
                 **BASE_LAYOUT,
                 "barmode": "group",
-                "xaxis": {"title": {"text": "Delivery confidence"}},
                 "yaxis": {"title": {"text": "Projects"}, "rangemode": "tozero"},
-                "legend": {"orientation": "h", "y": -0.25},
+                "legend": {"orientation": "h", "y": -0.2},
             },
             "config": {"displayModeBar": False, "staticPlot": True},
         }

@@ -1,6 +1,7 @@
 import pytest
 
 from pmo.celery import app as celery_app
+from tests.browser import axe_violations, browser, page_as  # noqa: F401
 
 
 @pytest.fixture(autouse=True)
