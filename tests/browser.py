@@ -32,18 +32,32 @@ CHROMIUM_ARGS = [
 WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 
 
+# One Chromium for the whole run. Each test module imports the `browser`
+# fixture, so pytest holds one session fixture per importing module; they
+# must share a single Playwright, because a second sync Playwright cannot
+# start inside the first one's event loop.
+_shared: dict = {}
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
         pytest.skip(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
+    if "browser" in _shared:
+        yield _shared["browser"]
+        return
     # Django refuses sync ORM calls inside Playwright's event loop otherwise.
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+        _shared["browser"] = browser
+        try:
+            yield browser
+        finally:
+            _shared.clear()
+            browser.close()
 
 
 @pytest.fixture
@@ -84,7 +98,10 @@ def axe_violations():
         results = axe.run(
             page,
             context=context,
-            options={"runOnly": {"type": "tag", "values": WCAG_22_AA}, "resultTypes": ["violations"]},
+            options={
+                "runOnly": {"type": "tag", "values": WCAG_22_AA},
+                "resultTypes": ["violations"],
+            },
         )
         return [
             f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes: "
