@@ -107,12 +107,19 @@ def _claim(run_id: int, task) -> ReportRun | None:
         if run is None:
             logger.warning("event=report_missing run=%s", run_id)
             return None
-        if run.status != RunStatus.QUEUED:
+        redelivered = bool((task.request.delivery_info or {}).get("redelivered"))
+        if run.status == RunStatus.RUNNING and redelivered:
+            # The broker gives a message back only when its worker was lost
+            # (reject_on_worker_lost) or the visibility timeout passed, which
+            # the hard time limit rules out for a live worker: the first
+            # attempt is dead, so this delivery takes the run over.
+            logger.warning("event=report_takeover run=%s attempts=%s", run_id, run.attempts)
+        elif run.status != RunStatus.QUEUED:
             logger.info(
                 "event=report_duplicate_delivery run=%s status=%s redelivered=%s",
                 run_id,
                 run.status,
-                bool((task.request.delivery_info or {}).get("redelivered")),
+                redelivered,
             )
             return None
         run.mark_running()

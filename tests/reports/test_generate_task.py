@@ -2,6 +2,7 @@
 errors, and every failure recorded on the run in words PMO can read."""
 
 import datetime
+from types import SimpleNamespace
 
 import pytest
 from django.db import IntegrityError, OperationalError
@@ -194,3 +195,26 @@ def test_progress_is_saved_as_the_pack_is_assembled(monkeypatch):
     assert ("running", 80, "Writing the Excel workbook") in seen
     run.refresh_from_db()
     assert (run.progress, run.step, run.trigger) == (100, "Done", Trigger.USER)
+
+
+def _delivery(redelivered):
+    return SimpleNamespace(request=SimpleNamespace(delivery_info={"redelivered": redelivered}))
+
+
+@pytest.mark.django_db
+def test_a_message_given_back_after_its_worker_died_takes_the_run_over():
+    run = ReportRunFactory(status=RunStatus.RUNNING, attempts=1)
+
+    assert tasks._claim(run.pk, _delivery(redelivered=False)) is None
+    claimed = tasks._claim(run.pk, _delivery(redelivered=True))
+
+    assert claimed is not None
+    run.refresh_from_db()
+    assert (run.status, run.attempts) == (RunStatus.RUNNING, 2)
+
+
+@pytest.mark.django_db
+def test_a_redelivered_message_for_a_finished_run_does_nothing():
+    run = ReportRunFactory(status=RunStatus.SUCCEEDED, published=True)
+
+    assert tasks._claim(run.pk, _delivery(redelivered=True)) is None
