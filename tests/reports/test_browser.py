@@ -74,6 +74,14 @@ def test_pmo_generates_a_pack_watches_it_and_downloads_the_xlsx(
     pdf = page.pdf(format="A4", path="test-results/reports-pack.pdf")
     assert pdf[:4] == b"%PDF"
 
+    page.emulate_media(media="screen")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto("/reports/")
+    archived = f"Monthly portfolio pack for {period:%B %Y}, version 1"
+    assert page.get_by_role("link", name=archived, exact=True).is_visible()
+    assert axe_violations(page) == []
+    page.screenshot(path="test-results/reports-archive-with-runs.png", full_page=True)
+
 
 def test_a_failed_run_is_shown_with_its_reason(page_as, axe_violations, monkeypatch):
     real = reports.section_module

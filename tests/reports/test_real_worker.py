@@ -23,6 +23,7 @@ from django.db import connection
 from pmo import reports
 from pmo.celery import app as celery_app
 from pmo.models import ReportRun, ReportType, RunStatus
+from pmo.tasks import generate_report_task
 from tests.portfolio.factories import ProjectFactory, StatusUpdateFactory
 
 pytestmark = [
@@ -115,6 +116,8 @@ def test_a_real_worker_generates_the_pack_and_writes_its_files(worker):
     run = reports.report_run_request(
         report_type=ReportType.PORTFOLIO, period=datetime.date(2026, 10, 1), publish=True
     )
+    # At-least-once delivery: the same message may arrive twice.
+    generate_report_task.delay(run.pk)
 
     deadline = time.monotonic() + TIMEOUT_SECONDS
     while time.monotonic() < deadline:
@@ -129,4 +132,11 @@ def test_a_real_worker_generates_the_pack_and_writes_its_files(worker):
         assert Path(handle.path).stat().st_size > 0
     assert len(run.files()) == 3
     assert f"event=report_succeeded run={run.pk}" in worker_output
-    assert ReportRun.objects.count() == 1
+    assert ReportRun.objects.count() == 1 and run.attempts == 1
+    # The duplicate was received and did nothing (it may still be in flight).
+    while time.monotonic() < deadline and "event=report_duplicate_delivery" not in worker_output:
+        time.sleep(0.5)
+        worker_output = log.read_text()
+    assert f"event=report_duplicate_delivery run={run.pk} status=succeeded" in worker_output
+    run.refresh_from_db()
+    assert run.attempts == 1 and run.published

@@ -3,6 +3,7 @@
 
 import datetime
 import json
+from zoneinfo import ZoneInfo
 
 import pytest
 from django_celery_beat.models import PeriodicTask
@@ -94,3 +95,25 @@ def test_the_scheduled_benefits_report_fails_clearly_while_the_benefits_section_
     benefits = ReportRun.objects.get(report_type=ReportType.BENEFITS)
     assert portfolio.published
     assert benefits.status == RunStatus.FAILED and "needs the benefits section" in benefits.error
+
+
+@pytest.mark.django_db
+def test_beats_database_scheduler_loads_the_entry_and_its_task_is_registered(monkeypatch):
+    from django_celery_beat import schedulers
+
+    from pmo.celery import app
+
+    # django-celery-beat only loads crontab entries due within two hours.
+    seven_am = datetime.datetime(2026, 12, 1, 7, 0, tzinfo=ZoneInfo("Europe/London"))
+    monkeypatch.setattr(schedulers, "aware_now", lambda: seven_am)
+
+    entry = next(
+        e
+        for e in schedulers.DatabaseScheduler(app=app, lazy=True).all_as_schedule().values()
+        if e.task == "pmo.tasks.scheduled_monthly_reports"
+    )
+
+    assert entry.task in app.tasks  # a typo in the migration would never run
+    assert (entry.schedule.minute, entry.schedule.hour) == ({0}, {7})
+    assert entry.schedule.day_of_month == {1, 2, 3}
+    assert str(entry.schedule.tz) == "Europe/London"
