@@ -39,6 +39,7 @@ def test_pmo_generates_a_pack_watches_it_and_downloads_the_xlsx(
     progress = page.locator("#generate-result progress")
     progress.wait_for()
     assert "Waiting for a worker" in page.locator("#generate-result").inner_text()
+    assert axe_violations(page) == []
 
     run = ReportRun.objects.get(pk=queued[0])
     ReportRun.objects.filter(pk=run.pk).update(
@@ -50,7 +51,10 @@ def test_pmo_generates_a_pack_watches_it_and_downloads_the_xlsx(
     ReportRun.objects.filter(pk=run.pk).update(status="queued")
 
     tasks.generate_report_task.apply(args=[run.pk])
-    page.get_by_text("is ready").wait_for()
+    banner = page.locator("#generate-result .govuk-notification-banner--success")
+    banner.wait_for()
+    assert f"{period:%B %Y} (version 1) is ready" in banner.inner_text()
+    assert axe_violations(page) == []
     page.screenshot(path="test-results/reports-ready.png", full_page=True)
 
     with page.expect_download() as download:
