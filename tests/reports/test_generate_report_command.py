@@ -1,6 +1,11 @@
 """generate_report TYPE YYYY-MM [--publish], for a shell or cron."""
 
+import os
+import subprocess
+import sys
+
 import pytest
+from django.conf import settings
 from django.core.management import CommandError, call_command
 
 from pmo import reports
@@ -40,3 +45,17 @@ def test_it_refuses_a_month_it_cannot_read():
     with pytest.raises(CommandError, match="'2026-13' is not a month: use YYYY-MM"):
         call_command("generate_report", "portfolio", "2026-13")
     assert not ReportRun.objects.exists()
+
+
+def test_from_a_shell_it_exits_non_zero_with_the_error():
+    finished = subprocess.run(
+        [sys.executable, "manage.py", "generate_report", "portfolio", "2026-13"],
+        cwd=settings.BASE_DIR,
+        env={**os.environ, "DEBUG": "1"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert finished.returncode == 1
+    assert "'2026-13' is not a month: use YYYY-MM" in finished.stderr
