@@ -210,6 +210,12 @@ def collect_sections(
                 "so the pack would be empty. No figures were produced."
             )
         sections.extend(app_sections)
+    keys = [section.key for section in sections]
+    duplicates = sorted({key for key in keys if keys.count(key) > 1})
+    if duplicates:
+        # A programming error, but say it plainly: the pack's anchors, chart
+        # ids and figures are keyed by section.
+        raise ReportError(f"Two pack sections share the key {', '.join(duplicates)}.")
     return sections
 
 

@@ -9,6 +9,7 @@ from django.db import IntegrityError, OperationalError
 
 from pmo import reports, tasks
 from pmo.models import ReportRun, ReportType, RunStatus, Trigger
+from pmo.spreadsheets import Column
 from tests.portfolio.factories import ProjectFactory, StatusUpdateFactory
 from tests.reports.factories import ReportRunFactory
 
@@ -218,3 +219,37 @@ def test_a_redelivered_message_for_a_finished_run_does_nothing():
     run = ReportRunFactory(status=RunStatus.SUCCEEDED, published=True)
 
     assert tasks._claim(run.pk, _delivery(redelivered=True)) is None
+
+
+@pytest.mark.django_db
+def test_sections_from_every_app_are_assembled_in_order(monkeypatch):
+    """The contract: each app's reporting.pack_sections(kind, period)."""
+    ProjectFactory()
+    benefits = SimpleNamespace(
+        pack_sections=lambda kind, period: [
+            reports.Section(
+                key="benefits-position",
+                title="Benefits",
+                template="reports/_status_tag.html",
+                context={"run": SimpleNamespace(status="queued")},
+                tables=[reports.Table("Benefits", [Column("Saving")], [["£1"]])],
+                figures={"savings": "1.00"},
+            )
+        ]
+    )
+    real = reports.section_module
+    monkeypatch.setattr(
+        reports, "section_module", lambda app: benefits if app == "benefits" else real(app)
+    )
+    run = _request(publish=False)
+
+    tasks.generate_report_task.apply(args=[run.pk])
+
+    run.refresh_from_db()
+    assert list(run.figures) == [
+        "portfolio-overview",
+        "portfolio-exceptions",
+        "portfolio-ahead",
+        "benefits-position",
+    ]
+    assert 'id="benefits-position"' in run.snapshot
