@@ -2,8 +2,8 @@ from django.apps import AppConfig
 
 
 class PmoConfig(AppConfig):
-    """The service-wide package: permissions, security logging, and what spans
-    the three domain apps."""
+    """The service-wide app: permissions, security logging, and what spans the
+    three domain apps (report runs, the monthly packs and their schedule)."""
 
     name = "pmo"
     verbose_name = "Transformation PMO"

@@ -87,6 +87,24 @@ def _record_actual(user, roles, obj) -> bool:
     return bool(roles) and obj is not None and getattr(obj, "owner_id", None) == user.pk
 
 
+# Who reads each kind of report once it is published. PMO and Finance, who
+# generate reports, also see drafts and failed runs.
+REPORT_AUDIENCES = {
+    "portfolio": ALL_ROLES,
+    "benefits": frozenset({Role.PMO, Role.FINANCE, Role.CLT, Role.SPONSOR}),
+    "clt": frozenset({Role.PMO, Role.FINANCE, Role.CLT}),
+}
+
+
+def _view_report(user, roles, run) -> bool:
+    """`run` is a pmo.models.ReportRun, or None for the archive itself."""
+    if run is None:
+        return bool(roles)
+    if roles & {Role.PMO, Role.FINANCE}:
+        return True
+    return run.published and bool(roles & REPORT_AUDIENCES.get(run.report_type, frozenset()))
+
+
 RULES: dict[str, Callable[[Any, frozenset[Role], Any], bool]] = {
     # Reading anything in the product needs a role.
     "view": _any_role,
@@ -110,6 +128,7 @@ RULES: dict[str, Callable[[Any, frozenset[Role], Any], bool]] = {
     "resolve_data_quality": _pmo,
     "export_benefits": _any_role,
     # Reports.
+    "view_report": _view_report,
     "generate_report": _pmo_or_finance,
     "publish_report": _pmo,
 }

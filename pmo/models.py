@@ -1,0 +1,184 @@
+"""Report runs: one row per attempt to produce a monthly pack, kept forever
+as the archive. The pack's figures are frozen in the run's files and its
+snapshot, so a published month reads the same next year."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class ReportType(models.TextChoices):
+    PORTFOLIO = "portfolio", "Monthly portfolio pack"
+    BENEFITS = "benefits", "Benefits-realisation report"
+    CLT = "clt", "CLT prioritisation pack"
+
+
+class RunStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    SUCCEEDED = "succeeded", "Succeeded"
+    FAILED = "failed", "Failed"
+
+
+# The report's name inside a sentence ("the CLT prioritisation pack for ...").
+IN_A_SENTENCE = {
+    ReportType.PORTFOLIO: "monthly portfolio pack",
+    ReportType.BENEFITS: "benefits-realisation report",
+    ReportType.CLT: "CLT prioritisation pack",
+}
+
+FINISHED_STATUSES = (RunStatus.SUCCEEDED, RunStatus.FAILED)
+
+
+class Trigger(models.TextChoices):
+    USER = "user", "A person, from the reports page"
+    SCHEDULE = "schedule", "The monthly schedule"
+    COMMAND = "command", "The generate_report command"
+
+
+def report_file_path(run: ReportRun, extension: str) -> str:
+    """reports/portfolio/2026-11/v2/portfolio-pack-2026-11-v2.xlsx: one folder
+    per version, so a regenerated pack never overwrites an earlier one."""
+    stem = f"{run.report_type}-pack-{run.period:%Y-%m}-v{run.version}"
+    return f"reports/{run.report_type}/{run.period:%Y-%m}/v{run.version}/{stem}.{extension}"
+
+
+class ReportRunQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(published=True)
+
+    def for_period(self, report_type: str, period: datetime.date):
+        return self.filter(report_type=report_type, period=period)
+
+    def unfinished(self):
+        return self.exclude(status__in=FINISHED_STATUSES)
+
+
+class ReportRun(models.Model):
+    report_type = models.CharField("Report", max_length=20, choices=ReportType.choices)
+    period = models.DateField(help_text="The month reported on (stored as its first day).")
+    version = models.PositiveIntegerField()
+
+    status = models.CharField(max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED)
+    progress = models.PositiveSmallIntegerField("Progress (%)", default=0)
+    step = models.CharField("Current step", max_length=200, default="Waiting for a worker")
+    error = models.TextField(blank=True, help_text="Why the run failed, in words PMO can act on.")
+    attempts = models.PositiveSmallIntegerField(default=0)
+
+    trigger = models.CharField(max_length=10, choices=Trigger.choices, default=Trigger.USER)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="report_runs",
+    )
+    schedule_name = models.CharField(max_length=200, blank=True)
+    # The day a scheduled run was made for; unique per report, so a schedule
+    # that fires twice (or a beat message delivered twice) makes one run.
+    scheduled_for = models.DateField(null=True, blank=True)
+    requested_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    publish_on_success = models.BooleanField(default=False)
+    published = models.BooleanField(default=False)
+    published_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    html_file = models.FileField(max_length=300, blank=True)
+    xlsx_file = models.FileField(max_length=300, blank=True)
+    csv_file = models.FileField(max_length=300, blank=True)
+    # The pack as rendered at generation time: the page shows this, never
+    # today's figures, so a published month reads the same forever.
+    snapshot = models.TextField(blank=True)
+    figures = models.JSONField(default=dict, blank=True)
+
+    objects = ReportRunQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-period", "report_type", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report_type", "period"],
+                condition=Q(published=True),
+                name="one_published_run_per_type_and_period",
+            ),
+            models.UniqueConstraint(
+                fields=["report_type", "period", "version"], name="unique_report_version"
+            ),
+            models.UniqueConstraint(
+                fields=["report_type", "period", "scheduled_for"],
+                condition=Q(scheduled_for__isnull=False),
+                name="one_scheduled_run_per_day",
+            ),
+            models.CheckConstraint(
+                condition=Q(progress__gte=0, progress__lte=100), name="report_progress_0_to_100"
+            ),
+            models.CheckConstraint(
+                condition=Q(published=False) | Q(status="succeeded"),
+                name="only_succeeded_runs_are_published",
+            ),
+        ]
+        indexes = [models.Index(fields=["status"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_report_type_display()} {self.period:%B %Y} v{self.version}"
+
+    @property
+    def name_in_sentence(self) -> str:
+        return IN_A_SENTENCE[self.report_type]
+
+    @property
+    def period_label(self) -> str:
+        return f"{self.period:%B %Y}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in FINISHED_STATUSES
+
+    @property
+    def started_by_label(self) -> str:
+        if self.trigger == Trigger.SCHEDULE:
+            return f"Schedule: {self.schedule_name}" if self.schedule_name else "Schedule"
+        if self.trigger == Trigger.COMMAND:
+            return "Command line"
+        if self.requested_by is None:
+            return "Unknown user"
+        return self.requested_by.get_full_name() or self.requested_by.username
+
+    def files(self) -> list[tuple[str, str, models.fields.files.FieldFile]]:
+        """(format, label, file) for each output file written."""
+        candidates = [
+            ("html", "HTML snapshot", self.html_file),
+            ("xlsx", "Excel workbook (XLSX)", self.xlsx_file),
+            ("csv", "CSV file", self.csv_file),
+        ]
+        return [(fmt, label, f) for fmt, label, f in candidates if f]
+
+    # State changes of one run. The task calls these under select_for_update.
+    def mark_running(self) -> None:
+        self.status = RunStatus.RUNNING
+        self.started_at = timezone.now()
+        self.finished_at = None
+        self.error = ""
+        self.attempts += 1
+        self.progress = 0
+        self.step = "Starting"
+
+    def mark_failed(self, message: str) -> None:
+        self.status = RunStatus.FAILED
+        self.error = message
+        self.step = "Failed"
+        self.finished_at = timezone.now()
+
+    def mark_waiting_to_retry(self, reason: str) -> None:
+        self.status = RunStatus.QUEUED
+        self.step = f"Waiting to try again: {reason}"[:200]
