@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "csp",
     "django_celery_beat",
     "portfolio",
+    "portfolio.partners",
     "prioritisation",
     "benefits",
 ]

@@ -22,5 +22,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("prioritisation/", include("prioritisation.urls")),
     path("benefits/", include("benefits.urls")),
+    path("partners/", include("portfolio.partners.urls")),
     path("", include("portfolio.urls")),
 ]
