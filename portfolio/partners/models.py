@@ -356,8 +356,18 @@ class PartnershipReview(models.Model):
     def ratings(self) -> dict[str, int]:
         return {name: getattr(self, name) for name, _ in RATING_FIELDS}
 
-    def clean(self) -> None:
-        if not (self.narrative or "").strip():
-            raise ValidationError(
-                {"narrative": "Enter a narrative: say how the partnership is working"}
-            )
+    def clean_fields(self, exclude=None) -> None:
+        # A narrative of spaces is no narrative. Checked here rather than in
+        # clean() so a form that already reported the field does not repeat it.
+        errors = {}
+        try:
+            super().clean_fields(exclude=exclude)
+        except ValidationError as exc:
+            errors = exc.error_dict
+        if "narrative" not in (exclude or ()) and "narrative" not in errors:
+            if not (self.narrative or "").strip():
+                errors["narrative"] = [
+                    ValidationError("Enter a narrative: say how the partnership is working")
+                ]
+        if errors:
+            raise ValidationError(errors)

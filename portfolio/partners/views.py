@@ -83,7 +83,8 @@ def reliance_figure(trend: list[reliance.RelianceQuarter]) -> dict:
         ],
         "layout": {
             **BASE_LAYOUT,
-            "xaxis": {"title": {"text": "Financial quarter"}},
+            "margin": {**BASE_LAYOUT["margin"], "b": 110},
+            "xaxis": {"title": {"text": "Financial quarter", "standoff": 20}, "tickangle": -45},
             "yaxis": {
                 "title": {"text": "Partner share of cost (%)"},
                 "range": [0, 100],
