@@ -300,7 +300,8 @@ def _review_form_page(request, partner: Partner, review: PartnershipReview | Non
         else:
             messages.success(
                 request,
-                f"Review of {partner.name} on {saved.review_date:%d %b %Y} saved",
+                f"Review of {partner.name} on {saved.review_date.day} "
+                f"{saved.review_date:%b %Y} saved",
             )
             return redirect("partners:detail", pk=partner.pk)
     return render(
