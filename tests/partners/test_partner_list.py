@@ -5,8 +5,6 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from pmo.permissions import Role
 from portfolio.partners import selectors
