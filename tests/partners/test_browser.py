@@ -156,3 +156,26 @@ def test_the_overrun_warning_is_accessible(page_as, partner, axe_violations):
     page.get_by_label("I understand these costs exceed the contract value").check()
     page.get_by_role("button", name="Save engagement").click()
     page.wait_for_url(f"**/partners/{partner.pk}/")
+
+
+def test_the_demo_partners_read_well_and_pass_axe(page_as, axe_violations):
+    from django.core.management import call_command
+
+    from portfolio.partners.models import Partner
+    from tests.portfolio.factories import PASSWORD
+
+    # The demo's "pmo" is the roles fixture's user: keep its password.
+    call_command("seed_demo", password=PASSWORD)
+    page = page_as(Role.PMO)
+    page.goto("/partners/")
+    assert page.locator("#partners-table tbody tr").count() == 3
+    page.screenshot(path="test-results/partners-demo-list.png", full_page=True)
+    assert axe_violations(page) == []
+    for partner in Partner.objects.all():
+        page.goto(f"/partners/{partner.pk}/")
+        page.wait_for_selector(".pmo-chart .main-svg")
+        page.screenshot(path=f"test-results/partners-demo-{partner.pk}.png", full_page=True)
+        page.locator(".govuk-grid-row", has=page.locator(".pmo-chart")).screenshot(
+            path=f"test-results/partners-demo-{partner.pk}-reliance.png"
+        )
+        assert axe_violations(page) == []
