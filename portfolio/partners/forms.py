@@ -170,7 +170,8 @@ class CostLineForm(GovukFormMixin, forms.Form):
         return data
 
 
-CostLineFormSet = forms.formset_factory(CostLineForm, extra=2)
+# Enough blank rows for a typical engagement of up to four financial years.
+CostLineFormSet = forms.formset_factory(CostLineForm, extra=4)
 
 
 def cost_inputs(formset) -> list[CostInput]:

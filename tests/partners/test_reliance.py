@@ -148,3 +148,31 @@ def test_rating_trend_compares_with_the_previous_review():
     assert rating_trend(2, 3) == "down"
     assert rating_trend(3, 3) == "same"
     assert rating_trend(3, None) is None
+
+
+line_strategy = st.builds(
+    lambda start_offset, length, year_offset, partner, internal: CostLine(
+        datetime.date(2024, 4, 1) + datetime.timedelta(days=start_offset),
+        datetime.date(2024, 4, 1) + datetime.timedelta(days=start_offset + length),
+        2024 + year_offset,
+        partner,
+        internal,
+    ),
+    st.integers(0, 700),
+    st.integers(0, 700),
+    st.integers(0, 2),
+    st.decimals(min_value=0, max_value=1_000_000, places=2),
+    st.decimals(min_value=0, max_value=1_000_000, places=2),
+)
+
+
+@given(st.lists(line_strategy, max_size=6))
+def test_the_trend_reconciles_to_the_cost_profile_and_shares_stay_in_range(lines):
+    trend = reliance_by_quarter(lines)
+    assert sum((q.partner_cost for q in trend), D(0)) == sum(
+        (line.partner_cost for line in lines), D(0)
+    )
+    assert sum((q.internal_cost for q in trend), D(0)) == sum(
+        (line.internal_cost for line in lines), D(0)
+    )
+    assert all(q.share is None or D(0) <= q.share <= D(100) for q in trend)
