@@ -15,6 +15,7 @@ def navigation(request):
             ("Portfolio", "/", ("/", "/projects/", "/my/")),
             ("Prioritisation", "/prioritisation/grid/", ("/prioritisation/",)),
             ("Benefits", "/benefits/", ("/benefits/",)),
+            ("Partners", "/partners/", ("/partners/",)),
             ("Reports", "/reports/", ("/reports/",)),
         ]
         if can(user, "admin"):

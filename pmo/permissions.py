@@ -10,6 +10,8 @@ Rules, in the users' words:
 - Sponsors read, and draft scores for the projects they sponsor.
 - CLT, Finance and Viewer read. Finance also signs off savings and records
   actuals.
+- Partner costs are seen by PMO and Finance only; everyone else with a role
+  reads partners, engagements and reviews without the money.
 - A signed-in user with no role sees nothing but the sign-out link.
 """
 
@@ -127,6 +129,9 @@ RULES: dict[str, Callable[[Any, frozenset[Role], Any], bool]] = {
     "sign_off_benefit": lambda user, roles, obj: Role.FINANCE in roles,
     "resolve_data_quality": _pmo,
     "export_benefits": _any_role,
+    # Strategic partners: PMO edits; costs are seen by PMO and Finance only.
+    "edit_partners": _pmo,
+    "view_partner_costs": _pmo_or_finance,
     # Reports.
     "view_report": _view_report,
     "generate_report": _pmo_or_finance,

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "pmo",
     "portfolio",
+    "portfolio.partners",
     "prioritisation",
     "benefits",
 ]

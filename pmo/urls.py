@@ -23,5 +23,6 @@ urlpatterns = [
     path("prioritisation/", include("prioritisation.urls")),
     path("benefits/", include("benefits.urls")),
     path("reports/", include("pmo.report_urls")),
+    path("partners/", include("portfolio.partners.urls")),
     path("", include("portfolio.urls")),
 ]

@@ -49,7 +49,11 @@ from portfolio.models import (
 REGISTER_PAGE_SIZE = 50
 DASHBOARD_LIST_LIMIT = 15
 # Other apps add tabs to the project page through <app>/project_tabs.py.
-PROJECT_TAB_MODULES = ["prioritisation.project_tabs", "benefits.project_tabs"]
+PROJECT_TAB_MODULES = [
+    "prioritisation.project_tabs",
+    "benefits.project_tabs",
+    "portfolio.partners.project_tabs",
+]
 
 
 def _get_project(request, reference: str, action: str = "view") -> Project:

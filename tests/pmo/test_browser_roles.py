@@ -7,7 +7,7 @@ from pmo.permissions import Role
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SECTIONS = ["Portfolio", "Prioritisation", "Benefits", "Reports"]
+SECTIONS = ["Portfolio", "Prioritisation", "Benefits", "Partners", "Reports"]
 
 
 @pytest.mark.parametrize("role", list(Role))

@@ -17,7 +17,7 @@ from portfolio.demo import DEMO_USERS, DemoContext
 
 # Apps after portfolio, in dependency order. A module that does not exist yet
 # is skipped, so each app can add its demo data when it lands.
-APP_DEMO_MODULES = ["prioritisation.demo", "benefits.demo"]
+APP_DEMO_MODULES = ["prioritisation.demo", "benefits.demo", "portfolio.partners.demo"]
 
 
 def _app_demo_modules():
