@@ -76,7 +76,9 @@ def rag_tag(code, label=None):
     """A RAG rating as a GOV.UK tag: the text always says the rating, so
     colour is never the only signal."""
     if not code:
-        return format_html('<strong class="govuk-tag govuk-tag--grey">No update</strong>')
+        return format_html(
+            '<strong class="govuk-tag govuk-tag--grey">{}</strong>', label or "No update"
+        )
     if label is None:
         from portfolio.rag import rag_label
 
