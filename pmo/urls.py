@@ -22,5 +22,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("prioritisation/", include("prioritisation.urls")),
     path("benefits/", include("benefits.urls")),
+    path("", include("prioritisation.project_urls")),
     path("", include("portfolio.urls")),
 ]
