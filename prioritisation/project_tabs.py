@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pmo.permissions import can
 from prioritisation.models import Assessment
-from prioritisation.selectors import RangeInfo, ranges_by_model
 from prioritisation.scoring import Tier
+from prioritisation.selectors import RangeInfo, ranges_by_model
 
 
 def tabs(request, project) -> list[dict]:

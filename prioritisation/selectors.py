@@ -17,7 +17,7 @@ from decimal import Decimal
 
 from django.db.models import Prefetch, QuerySet
 
-from portfolio.models import ACTIVE_STAGES, Project, Service, Stage
+from portfolio.models import Project, Service, Stage
 from prioritisation.models import (
     Assessment,
     CalibrationReference,
