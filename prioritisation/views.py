@@ -273,7 +273,7 @@ def score(request, reference):
             if s.criterion.code in codes:
                 initial_scores[codes[s.criterion.code]] = (s.level, s.rationale)
     form = AssessmentForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         criteria=model.criteria.all(),
         initial_scores=initial_scores,
         initial={"version": open_assessment.version if open_assessment else None},
@@ -436,7 +436,7 @@ def calibration(request):
     require(request, "manage_scoring_models")
     model = selectors.active_model()
     ranges = selectors.ranges_of(model)
-    form = CalibrationForm(request.POST or None, ranges=ranges)
+    form = CalibrationForm(request.POST if request.method == "POST" else None, ranges=ranges)
     if request.method == "POST" and form.is_valid():
         reference = services.calibration_mark(
             project=form.cleaned_data["reference"],
