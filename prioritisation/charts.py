@@ -60,7 +60,7 @@ def grid_figure(
             {
                 "type": "scatter",
                 "mode": "markers",
-                "name": f"{style['glyph']} {info.label}",
+                "name": info.label,
                 "x": [float(r.risk) for r in members],
                 "y": [float(r.impact) for r in members],
                 "marker": {
@@ -114,13 +114,13 @@ def grid_figure(
             "height": 760 if present else 560,
             "xaxis": {
                 "title": {"text": "Risk (0 to 100)"},
-                "range": [-4, 104],
+                "range": [-8, 108],
                 "zeroline": False,
                 "gridcolor": "#f3f2f1",
             },
             "yaxis": {
                 "title": {"text": "Impact (0 to 100)"},
-                "range": [-4, 104],
+                "range": [-8, 108],
                 "zeroline": False,
                 "gridcolor": "#f3f2f1",
             },
@@ -129,14 +129,14 @@ def grid_figure(
                     "type": "line",
                     "x0": risk_line,
                     "x1": risk_line,
-                    "y0": -4,
-                    "y1": 104,
+                    "y0": -8,
+                    "y1": 108,
                     "line": line,
                 },
                 {
                     "type": "line",
-                    "x0": -4,
-                    "x1": 104,
+                    "x0": -8,
+                    "x1": 108,
                     "y0": impact_line,
                     "y1": impact_line,
                     "line": line,

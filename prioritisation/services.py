@@ -14,6 +14,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from portfolio.models import Project
+from prioritisation import defaults
 from prioritisation.models import (
     Assessment,
     AssessmentStatus,
@@ -376,3 +377,41 @@ def calibration_mark(
 @transaction.atomic
 def calibration_remove(*, reference: CalibrationReference) -> None:
     reference.delete()
+
+
+@transaction.atomic
+def scoring_model_ensure_default(**kwargs) -> ScoringModel | None:
+    """Create version 1 from prioritisation/defaults.py when no model exists.
+
+    The data migration does this on a fresh install; this also runs after
+    every migrate and flush (post_migrate, like the roles), so a test
+    database emptied by a transactional test still has an active model.
+    """
+    if ScoringModel.objects.exists():
+        return None
+    model = ScoringModel.objects.create(
+        number=1,
+        status=ModelStatus.ACTIVE,
+        impact_threshold=defaults.IMPACT_THRESHOLD,
+        risk_threshold=defaults.RISK_THRESHOLD,
+        change_note="Default model, after Luton's prioritisation tool.",
+        activated_at=timezone.now(),
+    )
+    for order, (code, dimension, name, guidance, weight, descriptors) in enumerate(
+        defaults.CRITERIA, start=1
+    ):
+        Criterion.objects.create(
+            model=model,
+            code=code,
+            dimension=dimension,
+            name=name,
+            guidance=guidance,
+            weight=weight,
+            order=order,
+            **{f"descriptor_{level}": text for level, text in enumerate(descriptors, start=1)},
+        )
+    for tier, name, route, cadence in defaults.RANGES:
+        PriorityRange.objects.create(
+            model=model, tier=tier, name=name, governance_route=route, reporting_cadence=cadence
+        )
+    return model

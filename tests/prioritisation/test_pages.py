@@ -26,7 +26,8 @@ def test_the_grid_draws_each_range_with_its_own_colour_and_shape(client_as):
     assert len(traces) == 4
     assert len({t["marker"]["symbol"] for t in traces.values()}) == 4
     assert len({t["marker"]["color"] for t in traces.values()}) == 4
-    major = traces[f"{TIER_STYLE[1]['glyph']} Tier 1: Major corporate"]
+    major = traces["Tier 1: Major corporate"]
+    assert major["marker"]["symbol"] == TIER_STYLE[1]["symbol"]
     assert major["x"] == [100.0] and major["y"] == [100.0]
     assert major["customdata"][0][:3] == [
         f"/projects/{project.reference}/",
@@ -34,7 +35,7 @@ def test_the_grid_draws_each_range_with_its_own_colour_and_shape(client_as):
         "Adult front door",
     ]
     thresholds = {(s["x0"], s["y0"]) for s in figure["layout"]["shapes"]}
-    assert (50.0, -4) in thresholds and (-4, 50.0) in thresholds
+    assert (50.0, -8) in thresholds and (-8, 50.0) in thresholds
     labels = [a["text"] for a in figure["layout"]["annotations"]]
     assert any("Review or phase later" in text for text in labels)
 

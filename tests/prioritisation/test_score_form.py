@@ -28,8 +28,9 @@ def test_the_form_shows_each_criterions_level_descriptors_beside_its_score(clien
     for level in range(1, 6):
         radio = f'id="id_level_{complexity.pk}_{level - 1}"'
         assert radio in page
-        hint = f'id="id_level_{complexity.pk}_{level - 1}-hint" class="govuk-hint govuk-radios__hint">{complexity.descriptor(level)}'
-        assert hint in page
+        hint_id = f"id_level_{complexity.pk}_{level - 1}-hint"
+        assert f'id="{hint_id}" class="govuk-hint govuk-radios__hint">' in page
+        assert f'govuk-radios__hint">{complexity.descriptor(level)}</div>' in page
     assert f'name="rationale_{complexity.pk}"' in page
 
 
@@ -46,10 +47,8 @@ def test_a_missing_score_or_rationale_gives_an_error_for_each_criterion(client_a
     page = response.content.decode()
     assert response.status_code == 200
     assert f'<a href="#id_level_{complexity.pk}_0">Select a score for Complexity</a>' in page
-    assert (
-        f'<a href="#id_rationale_{alignment.pk}">Enter the rationale for Alignment with corporate priorities</a>'
-        in page
-    )
+    message = "Enter the rationale for Alignment with corporate priorities"
+    assert f'<a href="#id_rationale_{alignment.pk}">{message}</a>' in page
     assert page.count('class="govuk-error-message"') == 2
     assert not Assessment.objects.filter(project=project).exists()
 
