@@ -68,26 +68,18 @@ class AssessmentForm(GovukFormMixin, forms.Form):
                 choices=[(level, f"{level}") for level in LEVELS],
                 coerce=int,
                 widget=forms.RadioSelect,
-                required=False,
                 initial=level,
+                error_messages={
+                    "required": f"Select a score for {criterion.name}",
+                    "invalid_choice": f"Select a score for {criterion.name} from 1 to 5",
+                },
             )
             self.fields[f"rationale_{criterion.pk}"] = forms.CharField(
                 label=f"Rationale for {criterion.name}",
-                widget=forms.Textarea(attrs={"rows": 3}),
-                required=False,
+                widget=forms.Textarea(attrs={"rows": 3, "class": "govuk-textarea"}),
                 initial=rationale,
+                error_messages={"required": f"Enter the rationale for {criterion.name}"},
             )
-
-    def clean(self):
-        cleaned = super().clean()
-        for criterion in self.criteria:
-            if cleaned.get(f"level_{criterion.pk}") in (None, ""):
-                self.add_error(f"level_{criterion.pk}", f"Select a score for {criterion.name}")
-            if not (cleaned.get(f"rationale_{criterion.pk}") or "").strip():
-                self.add_error(
-                    f"rationale_{criterion.pk}", f"Enter the rationale for {criterion.name}"
-                )
-        return cleaned
 
     def entries(self) -> dict[int, LevelEntry]:
         return {
@@ -226,17 +218,19 @@ class DraftModelForm(GovukFormMixin, forms.Form):
                     "required": f"Enter a weight for {c.name}",
                     "invalid": f"Weight for {c.name} must be a number, like 2 or 1.5",
                 },
-                widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+                widget=forms.TextInput(
+                    attrs={"inputmode": "decimal", "class": "govuk-input govuk-input--width-4"}
+                ),
             )
             self.fields[f"guidance_{c.pk}"] = forms.CharField(
                 label=f"Guidance for {c.name}",
-                widget=forms.Textarea(attrs={"rows": 2}),
+                widget=forms.Textarea(attrs={"rows": 2, "class": "govuk-textarea"}),
                 required=False,
             )
             for level in LEVELS:
                 self.fields[f"descriptor_{c.pk}_{level}"] = forms.CharField(
                     label=f"Level {level}",
-                    widget=forms.Textarea(attrs={"rows": 2}),
+                    widget=forms.Textarea(attrs={"rows": 4, "class": "govuk-textarea"}),
                     required=False,
                 )
         for r in self.ranges:
@@ -244,12 +238,19 @@ class DraftModelForm(GovukFormMixin, forms.Form):
                 label=f"Tier {r.tier} name",
                 max_length=80,
                 error_messages={"required": f"Enter a name for tier {r.tier}"},
+                widget=forms.TextInput(attrs={"class": "govuk-input"}),
             )
             self.fields[f"governance_{r.tier}"] = forms.CharField(
-                label=f"Tier {r.tier} governance route", max_length=160, required=False
+                label=f"Tier {r.tier} governance route",
+                max_length=160,
+                required=False,
+                widget=forms.TextInput(attrs={"class": "govuk-input"}),
             )
             self.fields[f"cadence_{r.tier}"] = forms.CharField(
-                label=f"Tier {r.tier} reporting cadence", max_length=80, required=False
+                label=f"Tier {r.tier} reporting cadence",
+                max_length=80,
+                required=False,
+                widget=forms.TextInput(attrs={"class": "govuk-input"}),
             )
         for name in ("impact_threshold", "risk_threshold"):
             label = self.fields[name].label
