@@ -71,7 +71,7 @@ class AssessmentForm(GovukFormMixin, forms.Form):
                 initial=level,
                 error_messages={
                     "required": f"Select a score for {criterion.name}",
-                    "invalid_choice": f"Select a score for {criterion.name} from 1 to 5",
+                    "invalid_choice": f"Choose a score of 1 to 5 for {criterion.name}",
                 },
             )
             self.fields[f"rationale_{criterion.pk}"] = forms.CharField(
