@@ -4,6 +4,7 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -115,13 +116,19 @@ def present(request):
 # --- The ranking -------------------------------------------------------------
 
 
+RANKING_PAGE_SIZE = 100
+
+
 def ranking(request):
+    """The whole portfolio is ranked (ranks are portfolio-wide); the page
+    shows it 100 at a time so a 10,000-project portfolio stays usable."""
     require(request, "view")
     rows = selectors.scored_projects()
+    page = Paginator(rows, RANKING_PAGE_SIZE).get_page(request.GET.get("page"))
     today = timezone.localdate()
     may_phase = can(request.user, "set_phase")
     if may_phase:
-        for row in rows:
+        for row in page.object_list:
             row.phase_form = PhaseForm(
                 initial=PhaseForm.initial_for(row.phase), today=today, project=row.project
             )
@@ -129,7 +136,9 @@ def ranking(request):
         request,
         "prioritisation/ranking.html",
         {
-            "rows": rows,
+            "rows": page.object_list,
+            "page": page,
+            "total": len(rows),
             "may_phase": may_phase,
             "unscored": selectors.unscored_count(),
             "tier_style": {int(t): s for t, s in TIER_STYLE.items()},

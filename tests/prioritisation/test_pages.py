@@ -10,6 +10,7 @@ from pmo.permissions import Role
 from portfolio.models import Stage
 from prioritisation.charts import TIER_STYLE
 from prioritisation.models import Phase
+from prioritisation.selectors import scored_projects
 from tests.portfolio.factories import DirectorateFactory, ProjectFactory
 from tests.prioritisation.factories import score
 
@@ -123,6 +124,17 @@ def test_the_ranking_puts_higher_impact_first_then_lower_risk(client_as):
     page = response.content.decode()
     assert "Corporate Leadership Team (CLT)" in page and "Transformation Board" in page
     assert "pmo-phase-form" not in page  # only PMO sets phases
+
+
+def test_the_ranking_pages_through_a_large_portfolio_keeping_portfolio_wide_ranks(client_as):
+    from tests.prioritisation.factories import bulk_scored_projects
+
+    bulk_scored_projects(150)
+    response = client_as(Role.CLT).get("/prioritisation/ranking/?page=2")
+    rows = response.context["rows"]
+    whole = scored_projects()
+    assert [(r.project, r.rank) for r in rows] == [(r.project, r.rank) for r in whole[100:]]
+    assert "150 ranked projects: ranks 101 to 150" in response.content.decode()
 
 
 def test_pmo_sets_a_phase_inline(client_as):

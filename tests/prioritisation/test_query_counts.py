@@ -41,8 +41,10 @@ def test_the_ranking_reads_a_fixed_number_of_queries(
     # + the current assessments with project, directorate, workstream, phase
     # and model; every model's ranges; the unscored count.
     with django_assert_num_queries(SIGNED_IN + 1 + 1 + 1):
-        response = client.get("/prioritisation/ranking/")
-    assert len(response.context["rows"]) == len(portfolio)
+        response = client.get("/prioritisation/ranking/?page=999")
+    # (a page past the end shows the last page)
+    assert response.context["total"] == len(portfolio)
+    assert response.context["page"].end_index() == len(portfolio)
 
 
 @pytest.mark.parametrize("portfolio", SIZES, indirect=True)
