@@ -343,7 +343,9 @@ class ChangeLoad:
 
     @property
     def overloaded(self) -> list[LoadCell]:
-        return [cell for _, cells in self.rows for cell in cells if cell.status == "over"]
+        """Overloaded cells, worst first (most load beyond capacity), then soonest."""
+        cells = [cell for _, cells in self.rows for cell in cells if cell.status == "over"]
+        return sorted(cells, key=lambda c: (c.service.change_capacity - c.load, c.quarter))
 
     def cell(self, service_id: int, quarter: datetime.date) -> LoadCell | None:
         for service, cells in self.rows:
