@@ -32,18 +32,34 @@ CHROMIUM_ARGS = [
 WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 
 
+# pytest makes one session fixture per module (or conftest) that imports
+# `browser`, and a second sync_playwright() in the same thread fails, so
+# every definition shares one Playwright and one Chromium, closed by the last.
+_SHARED: dict = {}
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
         pytest.skip(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
     # Django refuses sync ORM calls inside Playwright's event loop otherwise.
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
+    if not _SHARED:
+        from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+        playwright = sync_playwright().start()
+        _SHARED.update(
+            playwright=playwright,
+            browser=playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS),
+            users=0,
+        )
+    _SHARED["users"] += 1
+    yield _SHARED["browser"]
+    _SHARED["users"] -= 1
+    if not _SHARED["users"]:
+        _SHARED["browser"].close()
+        _SHARED["playwright"].stop()
+        _SHARED.clear()
 
 
 @pytest.fixture
