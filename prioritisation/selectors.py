@@ -20,6 +20,7 @@ from django.db.models import Prefetch, QuerySet
 from portfolio.models import Project, Service, Stage
 from prioritisation.models import (
     Assessment,
+    AssessmentStatus,
     CalibrationReference,
     Dimension,
     ModelStatus,
@@ -231,6 +232,17 @@ def unscored_count(filters: ProjectFilters | None = None) -> int:
     elif filters.phase:
         projects = projects.filter(phase__phase=filters.phase)
     return projects.count()
+
+
+def open_assessments() -> list[Assessment]:
+    """Submitted and draft assessments, submitted first and oldest first."""
+    queue = Assessment.objects.exclude(status=AssessmentStatus.MODERATED).select_related(
+        "project", "model", "assessor"
+    )
+    return sorted(
+        queue,
+        key=lambda a: (a.status != AssessmentStatus.SUBMITTED, a.submitted_at or a.created_at),
+    )
 
 
 # --- The accessible count matrix -------------------------------------------

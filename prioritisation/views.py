@@ -333,6 +333,17 @@ def score(request, reference):
     )
 
 
+def moderation(request):
+    """Assessments waiting for the PMO: submitted first (oldest first), then
+    drafts still being written, so nothing waits unseen."""
+    require(request, "moderate_assessment")
+    return render(
+        request,
+        "prioritisation/moderation.html",
+        {"queue": selectors.open_assessments()},
+    )
+
+
 # --- Model versions and calibration -------------------------------------------
 
 

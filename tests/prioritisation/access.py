@@ -25,6 +25,7 @@ ROUTES = [
     Route("prioritisation:ranking", get=statuses(200)),
     Route("prioritisation:ranking_export", get=statuses(200), query="?format=xlsx"),
     Route("prioritisation:capacity", get=statuses(200)),
+    Route("prioritisation:moderation", get=statuses(200, allowed=PMO)),
     Route("prioritisation:models", get=statuses(200)),
     # The active version: everyone may read it; PMO's edit is refused with a
     # message and a redirect, because an active model cannot be edited.

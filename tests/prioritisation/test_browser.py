@@ -170,3 +170,5 @@ def test_the_model_pages_have_no_accessibility_violations(page_as, axe_violation
     page.goto("/prioritisation/calibration/")
     _shot(page, "prioritisation-calibration")
     assert axe_violations(page) == []
+    page.goto("/prioritisation/moderation/")
+    assert axe_violations(page) == []

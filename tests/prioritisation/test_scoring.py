@@ -190,3 +190,22 @@ def test_a_project_planned_after_the_phase_date_is_not_moved():
 def test_quarters_are_financial_quarters():
     assert quarter_label(datetime.date(2026, 4, 1)) == "Q1 2026/27"
     assert quarter_label(datetime.date(2027, 1, 1)) == "Q4 2026/27"
+
+
+@given(st.decimals(max_value=0, places=2, allow_nan=False, allow_infinity=False))
+def test_a_criterion_with_a_weight_of_zero_or_less_cannot_be_saved(weight):
+    from django.core.exceptions import ValidationError
+
+    from prioritisation.models import Criterion
+
+    criterion = Criterion(code="x", dimension="impact", name="X", weight=weight)
+    with pytest.raises(ValidationError) as error:
+        criterion.clean_fields(exclude=["model"])
+    assert "weight" in error.value.message_dict
+
+
+@given(st.decimals(min_value="0.01", max_value="999.99", places=2))
+def test_any_positive_weight_can_be_saved(weight):
+    from prioritisation.models import Criterion
+
+    Criterion(code="x", dimension="impact", name="X", weight=weight).clean_fields(exclude=["model"])
