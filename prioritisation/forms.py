@@ -126,6 +126,7 @@ def phase_choices(today: datetime.date, quarters: int = 12) -> list[tuple[str, s
 
 
 class PhaseForm(GovukFormMixin, forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     phase = forms.ChoiceField(choices=[])
     reason = forms.CharField(
         label="Reason", widget=forms.TextInput, error_messages={"required": "Enter the reason"}
@@ -158,11 +159,11 @@ class PhaseForm(GovukFormMixin, forms.Form):
     @staticmethod
     def initial_for(phase) -> dict:
         if phase is None:
-            return {}
+            return {"version": 0}
         value = phase.phase
         if phase.phase == PhaseChoice.QUARTER and phase.target_quarter:
             value = f"quarter:{phase.target_quarter.isoformat()}"
-        return {"phase": value, "reason": phase.reason}
+        return {"phase": value, "reason": phase.reason, "version": phase.version}
 
 
 # --- Editing a draft model -------------------------------------------------

@@ -268,8 +268,10 @@ class Phase(models.Model):
     reason = models.TextField()
     set_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
     set_at = models.DateTimeField(default=timezone.now)
+    # Optimistic locking for the inline form on the ranking.
+    version = models.PositiveIntegerField(default=1)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         constraints = [

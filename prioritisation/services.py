@@ -339,14 +339,29 @@ def phase_set(
     reason: str,
     by,
     target_quarter: datetime.date | None = None,
+    expected_version: int | None = None,
 ) -> Phase:
+    """Set a project's phase. `expected_version` is the phase's version when
+    the form was shown (0 if it had none), so two officers phasing the same
+    project at once cannot silently overwrite each other."""
     if phase == PhaseChoice.QUARTER:
         if target_quarter is None:
             raise ValidationError({"phase": "Choose the target quarter"})
         target_quarter = quarter_start(target_quarter)
     else:
         target_quarter = None
-    record = Phase.objects.filter(project=project).first() or Phase(project=project)
+    record = Phase.objects.select_for_update().filter(project=project).first()
+    current_version = record.version if record else 0
+    if expected_version is not None and expected_version != current_version:
+        shown = f"{record.label} ({record.reason})" if record else "no phase"
+        raise ConflictError(
+            f"Someone else changed this project's phase to {shown} while you were editing. "
+            "Check it and save again."
+        )
+    if record is None:
+        record = Phase(project=project)
+    else:
+        record.version += 1
     record.phase = phase
     record.target_quarter = target_quarter
     record.reason = reason.strip()

@@ -5,6 +5,7 @@ from prioritisation import views
 app_name = "prioritisation"
 
 urlpatterns = [
+    path("", views.index, name="index"),
     path("grid/", views.grid, name="grid"),
     path("grid/present/", views.present, name="present"),
     path("ranking/", views.ranking, name="ranking"),

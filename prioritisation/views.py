@@ -27,6 +27,7 @@ from prioritisation.models import (
     AssessmentStatus,
     CalibrationReference,
     ModelStatus,
+    Phase,
     ScoringModel,
 )
 from prioritisation.scoring import PHASE_DELAY_QUARTERS, TIER_LOAD, Tier
@@ -92,6 +93,11 @@ def _selected_cell(request, matrix):
             if cell.impact_band.index == impact and cell.risk_band.index == risk:
                 return cell
     return None
+
+
+def index(request):
+    require(request, "view")
+    return redirect("prioritisation:grid")
 
 
 def grid(request):
@@ -178,7 +184,16 @@ def set_phase(request, reference):
                 target_quarter=target,
                 reason=form.cleaned_data["reason"],
                 by=request.user,
+                expected_version=form.cleaned_data["version"],
             )
+        except services.ConflictError as exc:
+            form.add_error(None, str(exc))
+            # Show the phase as it now is and take its version, so saving
+            # again (having seen it) keeps the officer's input.
+            project.phase = Phase.objects.filter(project=project).first()
+            data = request.POST.copy()
+            data["version"] = project.phase.version if project.phase else 0
+            form.data = data
         except ValidationError as exc:
             form.add_error(None, exc)
         else:

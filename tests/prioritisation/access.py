@@ -20,6 +20,7 @@ def build(world: dict) -> None:
 
 
 ROUTES = [
+    Route("prioritisation:index", get=statuses(302)),
     Route("prioritisation:grid", get=statuses(200)),
     Route("prioritisation:present", get=statuses(200)),
     Route("prioritisation:ranking", get=statuses(200)),

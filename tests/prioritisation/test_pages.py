@@ -187,3 +187,24 @@ def test_the_ranking_exports_as_formula_safe_csv_and_xlsx(client_as):
     assert sheet["C2"].value == '\'=HYPERLINK("http://evil")'
     assert sheet["C2"].data_type == "s"
     assert sheet["E2"].value == 75.0
+
+
+def test_a_stale_phase_edit_is_refused_and_shows_the_new_phase(client_as, roles):
+    from prioritisation import services
+
+    project = ProjectFactory()
+    services.phase_set(project=project, phase="now", reason="Funded.", by=roles[Role.PMO])
+    # Someone else phases it later after this officer opened the ranking.
+    services.phase_set(
+        project=project, phase="later", reason="Service swamped.", by=roles[Role.PMO]
+    )
+    response = client_as(Role.PMO).post(
+        f"/prioritisation/phase/{project.reference}/",
+        {"phase": "next", "reason": "My reason.", "version": 1},
+        headers={"HX-Request": "true"},
+    )
+    fragment = response.content.decode()
+    assert "Someone else changed this project&#x27;s phase to Later (Service swamped.)" in fragment
+    assert 'value="My reason."' in fragment
+    assert 'name="version" value="2"' in fragment
+    assert Phase.objects.get(project=project).phase == "later"
