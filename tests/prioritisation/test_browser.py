@@ -75,6 +75,20 @@ def test_the_grid_renders_the_chart_and_the_matrix_and_a_cell_lists_its_projects
     _shot(page, "prioritisation-grid-cell")
     assert axe_violations(page) == []
 
+    # Hovering a marker names the project; clicking it opens the project.
+    page.goto("/prioritisation/grid/")
+    page.wait_for_selector(".pmo-grid-chart .main-svg")
+    page.locator(".pmo-grid-chart").scroll_into_view_if_needed()
+    marker = page.locator(".pmo-grid-chart .scatterlayer .trace").nth(1).locator(".point").first
+    box = marker.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    hover = page.locator(".pmo-grid-chart .hoverlayer .hovertext")
+    hover.first.wait_for()
+    assert "Adult social care front door" in hover.first.text_content()
+    assert "Impact 75.0, risk 25.0" in hover.first.text_content()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.wait_for_url(f"**/projects/{portfolio[1].reference}/")
+
 
 def test_present_mode_is_full_screen_large_type_and_has_no_navigation(
     page_as, axe_violations, portfolio
