@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -402,6 +402,8 @@ def scoring_model_ensure_default(**kwargs) -> ScoringModel | None:
     every migrate and flush (post_migrate, like the roles), so a test
     database emptied by a transactional test still has an active model.
     """
+    if ScoringModel._meta.db_table not in connection.introspection.table_names():
+        return None  # migrated backwards past the prioritisation tables
     if ScoringModel.objects.exists():
         return None
     model = ScoringModel.objects.create(

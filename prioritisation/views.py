@@ -300,7 +300,7 @@ def score(request, reference):
         request.POST if request.method == "POST" else None,
         criteria=model.criteria.all(),
         initial_scores=initial_scores,
-        initial={"version": open_assessment.version if open_assessment else None},
+        initial={"version": open_assessment.version if open_assessment else 0},
     )
     if request.method == "POST" and form.is_valid():
         action = request.POST.get("action", "draft")

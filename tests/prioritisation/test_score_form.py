@@ -162,3 +162,18 @@ def test_the_scores_tab_shows_the_range_the_rationale_and_the_history(rf, roles)
     assert "Because complexity is 1." in html
     assert html.count("Moderated") >= 2
     assert "Score this project" not in html
+
+
+def test_a_draft_started_by_someone_else_meanwhile_is_not_overwritten(client_as, roles):
+    pm = roles[Role.PROJECT_MANAGER]
+    project = ProjectFactory(project_manager=pm, sponsor=roles[Role.SPONSOR])
+    client = client_as(Role.PROJECT_MANAGER)
+    form_version = client.get(f"/projects/{project.reference}/score/").context["form"]["version"]
+    assert form_version.value() == 0
+    theirs = score(project, impact=5, moderate=False, submit=False, by=roles[Role.SPONSOR])
+    response = client.post(
+        f"/projects/{project.reference}/score/", _form(1) | {"action": "draft", "version": 0}
+    )
+    assert "Someone else saved this assessment" in response.content.decode()
+    theirs.refresh_from_db()
+    assert theirs.impact == 100
