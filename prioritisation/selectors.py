@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 
 from portfolio.models import Project, Service, Stage
 from prioritisation.models import (
@@ -116,6 +116,19 @@ def current_ranges(project_ids: Iterable[int] | None = None) -> dict[int, RangeI
         project_id: ranges[(model_id, tier)]
         for project_id, model_id, tier in current.values_list("project_id", "model_id", "tier")
     }
+
+
+def range_counts() -> list[tuple[RangeInfo, int]]:
+    """How many projects sit in each range of the active model (moderated
+    scores only), for the dashboard: "how many major and smaller projects"."""
+    model = active_model()
+    counts = dict(
+        Assessment.objects.filter(is_current=True, model=model)
+        .values_list("tier")
+        .annotate(n=Count("pk"))
+        .values_list("tier", "n")
+    )
+    return [(info, counts.get(int(info.tier), 0)) for info in ranges_of(model)]
 
 
 def projects_in_tier(projects: QuerySet[Project], tier: int) -> QuerySet[Project]:

@@ -7,7 +7,12 @@ from pmo.permissions import Role
 from portfolio.models import Project
 from prioritisation.models import AssessmentStatus
 from prioritisation.scoring import Tier
-from prioritisation.selectors import current_ranges, open_assessments, projects_in_tier
+from prioritisation.selectors import (
+    current_ranges,
+    open_assessments,
+    projects_in_tier,
+    range_counts,
+)
 from tests.portfolio.factories import ProjectFactory
 from tests.prioritisation.factories import score
 
@@ -54,3 +59,16 @@ def test_the_moderation_queue_lists_submitted_before_drafts(client_as):
     page = client_as(Role.PMO).get("/prioritisation/moderation/").content.decode()
     assert "2 open assessments" in page
     assert f"/projects/{submitted.reference}/score/" in page
+
+
+def test_range_counts_gives_the_dashboard_the_number_in_each_range():
+    score(ProjectFactory(), impact=5, risk=5)
+    score(ProjectFactory(), impact=5, risk=4)
+    score(ProjectFactory(), impact=1, risk=1)
+    score(ProjectFactory(), moderate=False)
+    assert [(info.name, n) for info, n in range_counts()] == [
+        ("Major corporate", 2),
+        ("Strategic priority", 0),
+        ("Service-led", 1),
+        ("Review or phase later", 0),
+    ]
