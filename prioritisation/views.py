@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from pmo.permissions import can, require
 from portfolio.models import Directorate, Project
 from prioritisation import exports, selectors, services
-from prioritisation.charts import TIER_STYLE, grid_figure
+from prioritisation.charts import grid_figure
 from prioritisation.forms import (
     AssessmentForm,
     CalibrationForm,
@@ -38,9 +38,7 @@ from prioritisation.scoring import PHASE_DELAY_QUARTERS, TIER_LOAD, Tier
 def _grid_context(request, *, present: bool) -> dict:
     form = GridFilterForm(request.GET or None)
     filters = form.filters()
-    size = (form.cleaned_data.get("size") if form.is_bound and form.is_valid() else "") or (
-        "investment"
-    )
+    size = (form.cleaned_data.get("size") if form.is_valid() else "") or "investment"
     model = selectors.active_model()
     ranges = selectors.ranges_of(model)
     rows = selectors.scored_projects(filters)
@@ -79,7 +77,6 @@ def _grid_context(request, *, present: bool) -> dict:
         "size_label": size_label,
         "savings_missing": size == "savings" and not size_values,
         "filter_query": query.urlencode(),
-        "tier_style": {int(t): s for t, s in TIER_STYLE.items()},
     }
 
 
@@ -147,7 +144,6 @@ def ranking(request):
             "total": len(rows),
             "may_phase": may_phase,
             "unscored": selectors.unscored_count(),
-            "tier_style": {int(t): s for t, s in TIER_STYLE.items()},
         },
     )
 
