@@ -62,6 +62,11 @@ def _grid_context(request, *, present: bool) -> dict:
     query = request.GET.copy()
     for key in ("impact", "risk"):
         query.pop(key, None)
+    size_links = []
+    for value, label in GridFilterForm.base_fields["size"].choices:
+        linked = query.copy()
+        linked["size"] = value
+        size_links.append({"label": label, "query": linked.urlencode(), "current": value == size})
     return {
         "form": form,
         "model": model,
@@ -75,6 +80,7 @@ def _grid_context(request, *, present: bool) -> dict:
         "unscored": selectors.unscored_count(filters),
         "size": size,
         "size_label": size_label,
+        "size_links": size_links,
         "savings_missing": size == "savings" and not size_values,
         "filter_query": query.urlencode(),
     }

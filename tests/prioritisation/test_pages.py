@@ -208,3 +208,13 @@ def test_a_stale_phase_edit_is_refused_and_shows_the_new_phase(client_as, roles)
     assert 'value="My reason."' in fragment
     assert 'name="version" value="2"' in fragment
     assert Phase.objects.get(project=project).phase == "later"
+
+
+def test_the_bubble_size_switch_keeps_the_filters(client_as):
+    adults = DirectorateFactory(name="Adults")
+    score(ProjectFactory(lead_directorate=adults))
+    page = (
+        client_as(Role.CLT).get(f"/prioritisation/grid/?directorate={adults.pk}").content.decode()
+    )
+    assert f'href="?directorate={adults.pk}&amp;size=savings"' in page
+    assert 'aria-current="true"><strong>One-off investment</strong>' in page
