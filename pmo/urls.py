@@ -24,5 +24,7 @@ urlpatterns = [
     path("benefits/", include("benefits.urls")),
     path("reports/", include("pmo.report_urls")),
     path("partners/", include("portfolio.partners.urls")),
+    # /projects/<reference>/score/ belongs to prioritisation.
+    path("", include("prioritisation.project_urls")),
     path("", include("portfolio.urls")),
 ]

@@ -1,0 +1,156 @@
+"""The prioritisation grid as a Plotly figure (a plain dict; static/js/app.js
+draws it). Each range has its own colour AND marker shape from the
+Okabe-Ito palette, so it reads without colour too; the count matrix and the
+ranking table beside it carry the same facts as text."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from pmo.charts import BASE_LAYOUT
+from prioritisation.scoring import Tier
+from prioritisation.selectors import RangeInfo, ScoredProject
+
+TIER_STYLE = {
+    Tier.MAJOR_CORPORATE: {"colour": "#D55E00", "symbol": "diamond", "glyph": "◆"},
+    Tier.STRATEGIC_PRIORITY: {"colour": "#0072B2", "symbol": "circle", "glyph": "●"},
+    Tier.SERVICE_LED: {"colour": "#009E73", "symbol": "square", "glyph": "■"},
+    Tier.REVIEW_OR_PHASE_LATER: {"colour": "#E69F00", "symbol": "triangle-up", "glyph": "▲"},
+}
+MIN_SIZE = 10
+MAX_SIZE = 46
+
+# Where each range's label sits, in its own quadrant.
+LABEL_POSITION = {
+    Tier.MAJOR_CORPORATE: ("right", "top"),
+    Tier.STRATEGIC_PRIORITY: ("left", "top"),
+    Tier.SERVICE_LED: ("left", "bottom"),
+    Tier.REVIEW_OR_PHASE_LATER: ("right", "bottom"),
+}
+
+
+def bubble_sizes(values: list[Decimal]) -> list[float]:
+    """Area proportional to the value, between MIN_SIZE and MAX_SIZE pixels
+    across; all equal when there is nothing to compare."""
+    largest = max(values, default=Decimal(0))
+    if largest <= 0:
+        return [float(MIN_SIZE + 6)] * len(values)
+    return [
+        round(MIN_SIZE + (MAX_SIZE - MIN_SIZE) * float(max(v, Decimal(0)) / largest) ** 0.5, 1)
+        for v in values
+    ]
+
+
+def grid_figure(
+    rows: list[ScoredProject],
+    *,
+    ranges: list[RangeInfo],
+    impact_threshold: Decimal,
+    risk_threshold: Decimal,
+    size_values: dict[int, Decimal],
+    size_label: str,
+    present: bool = False,
+) -> dict:
+    traces = []
+    for info in ranges:
+        members = [r for r in rows if r.tier == info.tier]
+        style = TIER_STYLE[info.tier]
+        sizes = bubble_sizes([size_values.get(r.project.pk, Decimal(0)) for r in members])
+        traces.append(
+            {
+                "type": "scatter",
+                "mode": "markers",
+                "name": info.label,
+                "x": [float(r.risk) for r in members],
+                "y": [float(r.impact) for r in members],
+                "marker": {
+                    "color": style["colour"],
+                    "symbol": style["symbol"],
+                    "size": sizes,
+                    "opacity": 0.85,
+                    "line": {"color": "#0b0c0c", "width": 1},
+                },
+                "customdata": [
+                    [
+                        f"/projects/{r.project.reference}/",
+                        r.project.reference,
+                        r.project.title,
+                        _money(size_values.get(r.project.pk)),
+                    ]
+                    for r in members
+                ],
+                "hovertemplate": (
+                    "<b>%{customdata[1]}</b> %{customdata[2]}<br>"
+                    "Impact %{y:.1f}, risk %{x:.1f}<br>"
+                    f"{size_label}: %{{customdata[3]}}"
+                    f"<extra>{info.label}</extra>"
+                ),
+            }
+        )
+    impact_line = float(impact_threshold)
+    risk_line = float(risk_threshold)
+    annotations = []
+    for info in ranges:
+        x_side, y_side = LABEL_POSITION[info.tier]
+        annotations.append(
+            {
+                "text": f"<b>{TIER_STYLE[info.tier]['glyph']} {info.label}</b>",
+                "x": 100 if x_side == "right" else 0,
+                "xanchor": x_side,
+                "y": 100 if y_side == "top" else 0,
+                "yanchor": y_side,
+                "showarrow": False,
+                "font": {"size": 20 if present else 14, "color": "#0b0c0c"},
+                "bgcolor": "rgba(255,255,255,0.85)",
+            }
+        )
+    line = {"color": "#505a5f", "width": 2, "dash": "dash"}
+    font_size = 20 if present else 14
+    return {
+        "data": traces,
+        "layout": {
+            **BASE_LAYOUT,
+            "font": {**BASE_LAYOUT["font"], "size": font_size},
+            "height": 760 if present else 560,
+            "xaxis": {
+                "title": {"text": "Risk (0 to 100)"},
+                "range": [-8, 108],
+                "zeroline": False,
+                "gridcolor": "#f3f2f1",
+            },
+            "yaxis": {
+                "title": {"text": "Impact (0 to 100)"},
+                "range": [-8, 108],
+                "zeroline": False,
+                "gridcolor": "#f3f2f1",
+            },
+            "shapes": [
+                {
+                    "type": "line",
+                    "x0": risk_line,
+                    "x1": risk_line,
+                    "y0": -8,
+                    "y1": 108,
+                    "line": line,
+                },
+                {
+                    "type": "line",
+                    "x0": -8,
+                    "x1": 108,
+                    "y0": impact_line,
+                    "y1": impact_line,
+                    "line": line,
+                },
+            ],
+            "annotations": annotations,
+            "legend": {"orientation": "h", "y": -0.15},
+            "hoverlabel": {"font": {"size": font_size}},
+        },
+        "config": {"displayModeBar": False},
+    }
+
+
+def _money(value) -> str:
+    if value is None:
+        return "not recorded"
+    return f"£{value:,.0f}"

@@ -1,0 +1,537 @@
+"""Reads shared by the prioritisation pages, the exports, the Scores tab and
+(through `current_ranges`) the register and dashboard.
+
+Every page reads a fixed number of queries whatever the number of projects:
+the current assessment is a flagged row (`is_current`), so "latest
+moderated per project" is one indexed filter, and the rest is done in
+Python over those rows.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Prefetch, QuerySet
+
+from portfolio.models import Project, Service, Stage
+from prioritisation.models import (
+    Assessment,
+    AssessmentStatus,
+    CalibrationReference,
+    Dimension,
+    ModelStatus,
+    Phase,
+    PriorityRange,
+    ScoringModel,
+)
+from prioritisation.scoring import (
+    BAND_NAMES,
+    ModelRules,
+    Tier,
+    add_quarters,
+    band_edges,
+    band_of,
+    load_of,
+    load_status,
+    overlaps,
+    phased_window,
+    priority_ranks,
+    quarter_label,
+    quarter_start,
+    tier_for,
+    what_if,
+)
+
+# Closed and stopped projects no longer compete for resources, so they are
+# left off the grid and the ranking unless a stage filter asks for them.
+PRIORITISED_STAGES = [s for s in Stage if s not in (Stage.CLOSED, Stage.STOPPED)]
+
+
+# --- Models and ranges -------------------------------------------------------
+
+
+def active_model() -> ScoringModel:
+    return ScoringModel.objects.prefetch_related("criteria", "ranges").get(
+        status=ModelStatus.ACTIVE
+    )
+
+
+def model_rules(model: ScoringModel) -> ModelRules:
+    criteria = list(model.criteria.all())
+    return ModelRules(
+        impact_weights={c.code: c.weight for c in criteria if c.dimension == Dimension.IMPACT},
+        risk_weights={c.code: c.weight for c in criteria if c.dimension == Dimension.RISK},
+        impact_threshold=model.impact_threshold,
+        risk_threshold=model.risk_threshold,
+    )
+
+
+@dataclass(frozen=True)
+class RangeInfo:
+    """A range as users see it: its tier and the name, route and cadence
+    the PMO gave it in the model version that scored the project."""
+
+    tier: Tier
+    name: str
+    governance_route: str
+    reporting_cadence: str
+
+    @property
+    def label(self) -> str:
+        return f"Tier {int(self.tier)}: {self.name}"
+
+    @property
+    def quadrant(self) -> str:
+        return self.tier.quadrant
+
+
+def ranges_by_model() -> dict[tuple[int, int], RangeInfo]:
+    return {
+        (r.model_id, r.tier): RangeInfo(
+            Tier(r.tier), r.name, r.governance_route, r.reporting_cadence
+        )
+        for r in PriorityRange.objects.all()
+    }
+
+
+def ranges_of(model: ScoringModel) -> list[RangeInfo]:
+    return [
+        RangeInfo(Tier(r.tier), r.name, r.governance_route, r.reporting_cadence)
+        for r in model.ranges.all()
+    ]
+
+
+def current_ranges(project_ids: Iterable[int] | None = None) -> dict[int, RangeInfo]:
+    """{project id: RangeInfo} for projects with a moderated score, for the
+    register column and filter and the dashboard. Two queries."""
+    current = Assessment.objects.filter(is_current=True)
+    if project_ids is not None:
+        current = current.filter(project_id__in=list(project_ids))
+    ranges = ranges_by_model()
+    return {
+        project_id: ranges[(model_id, tier)]
+        for project_id, model_id, tier in current.values_list("project_id", "model_id", "tier")
+    }
+
+
+def range_counts() -> list[tuple[RangeInfo, int]]:
+    """How many projects sit in each range of the active model (moderated
+    scores only), for the dashboard: "how many major and smaller projects"."""
+    model = active_model()
+    counts = dict(
+        Assessment.objects.filter(is_current=True, model=model)
+        .values_list("tier")
+        .annotate(n=Count("pk"))
+        .values_list("tier", "n")
+    )
+    return [(info, counts.get(int(info.tier), 0)) for info in ranges_of(model)]
+
+
+def projects_in_tier(projects: QuerySet[Project], tier: int) -> QuerySet[Project]:
+    """Filter a project queryset (e.g. the register's) to one current range."""
+    return projects.filter(assessments__is_current=True, assessments__tier=tier)
+
+
+def annual_savings_by_project(project_ids: Iterable[int]) -> dict[int, Decimal]:
+    """{project id: planned annual saving} for the grid's bubble size.
+
+    The benefits app owns savings and is being built in parallel; until the
+    lead wires its selector in here this returns no figures, and the grid
+    says so rather than drawing made-up bubbles.
+    """
+    return {}
+
+
+# --- Scored projects: the grid and the ranking -------------------------------
+
+
+@dataclass(frozen=True)
+class ProjectFilters:
+    directorate_id: int | None = None
+    workstream_id: int | None = None
+    stage: str | None = None
+    phase: str | None = None  # a PhaseChoice value, or "none" for not yet phased
+
+    def apply(self, assessments: QuerySet[Assessment]) -> QuerySet[Assessment]:
+        if self.directorate_id:
+            assessments = assessments.filter(project__lead_directorate_id=self.directorate_id)
+        if self.workstream_id:
+            assessments = assessments.filter(project__workstream_id=self.workstream_id)
+        if self.stage:
+            assessments = assessments.filter(project__stage=self.stage)
+        else:
+            assessments = assessments.filter(project__stage__in=PRIORITISED_STAGES)
+        if self.phase == "none":
+            assessments = assessments.filter(project__phase__isnull=True)
+        elif self.phase:
+            assessments = assessments.filter(project__phase__phase=self.phase)
+        return assessments
+
+
+@dataclass
+class ScoredProject:
+    project: Project
+    assessment_id: int
+    impact: Decimal
+    risk: Decimal
+    range: RangeInfo
+    assessed_on: datetime.date
+    model_number: int
+    phase: Phase | None
+    rank: int = 0
+
+    @property
+    def tier(self) -> Tier:
+        return self.range.tier
+
+    @property
+    def investment(self) -> Decimal:
+        return self.project.total_investment
+
+
+def scored_projects(filters: ProjectFilters | None = None) -> list[ScoredProject]:
+    """Projects with a current (moderated) assessment, in priority order,
+    each with its rank. Two queries."""
+    assessments = (
+        (filters or ProjectFilters())
+        .apply(Assessment.objects.filter(is_current=True))
+        .select_related(
+            "model",
+            "project",
+            "project__lead_directorate",
+            "project__workstream",
+            "project__phase",
+        )
+    )
+    ranges = ranges_by_model()
+    rows = []
+    for a in assessments:
+        rows.append(
+            ScoredProject(
+                project=a.project,
+                assessment_id=a.pk,
+                impact=a.impact,
+                risk=a.risk,
+                range=ranges[(a.model_id, a.tier)],
+                assessed_on=a.assessed_on,
+                model_number=a.model.number,
+                phase=getattr(a.project, "phase", None),
+            )
+        )
+    for row, rank in zip(rows, priority_ranks([(r.impact, r.risk) for r in rows]), strict=True):
+        row.rank = rank
+    rows.sort(key=lambda r: (r.rank, r.project.number))
+    return rows
+
+
+def unscored_count(filters: ProjectFilters | None = None) -> int:
+    """Projects in the prioritised stages with no moderated score yet."""
+    filters = filters or ProjectFilters()
+    projects = Project.objects.exclude(assessments__is_current=True)
+    if filters.stage:
+        projects = projects.filter(stage=filters.stage)
+    else:
+        projects = projects.filter(stage__in=PRIORITISED_STAGES)
+    if filters.directorate_id:
+        projects = projects.filter(lead_directorate_id=filters.directorate_id)
+    if filters.workstream_id:
+        projects = projects.filter(workstream_id=filters.workstream_id)
+    if filters.phase == "none":
+        projects = projects.filter(phase__isnull=True)
+    elif filters.phase:
+        projects = projects.filter(phase__phase=filters.phase)
+    return projects.count()
+
+
+def open_assessments() -> list[Assessment]:
+    """Submitted and draft assessments, submitted first and oldest first."""
+    queue = Assessment.objects.exclude(status=AssessmentStatus.MODERATED).select_related(
+        "project", "model", "assessor"
+    )
+    return sorted(
+        queue,
+        key=lambda a: (a.status != AssessmentStatus.SUBMITTED, a.submitted_at or a.created_at),
+    )
+
+
+# --- The accessible count matrix -------------------------------------------
+
+
+@dataclass
+class Band:
+    index: int
+    name: str
+    low: Decimal
+    high: Decimal
+    is_last: bool
+
+    @property
+    def label(self) -> str:
+        upper = "100" if self.is_last else f"under {self.high}"
+        return f"{self.name} ({self.low} to {upper})"
+
+
+def bands(threshold: Decimal) -> list[Band]:
+    edges = band_edges(threshold)
+    return [Band(i, BAND_NAMES[i], edges[i], edges[i + 1], is_last=i == 3) for i in range(4)]
+
+
+@dataclass
+class MatrixCell:
+    impact_band: Band
+    risk_band: Band
+    tier: Tier
+    projects: list[ScoredProject] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return len(self.projects)
+
+
+def count_matrix(rows: list[ScoredProject], model: ScoringModel) -> list[list[MatrixCell]]:
+    """Impact bands (rows, highest first) x risk bands (columns, lowest
+    first). Each cell lies wholly inside one range, because the bands are
+    cut at the thresholds."""
+    impact_bands = bands(model.impact_threshold)
+    risk_bands = bands(model.risk_threshold)
+    matrix = {
+        (i.index, r.index): MatrixCell(
+            i, r, tier_for(i.low, r.low, model.impact_threshold, model.risk_threshold)
+        )
+        for i in impact_bands
+        for r in risk_bands
+    }
+    for row in rows:
+        key = (
+            band_of(row.impact, model.impact_threshold),
+            band_of(row.risk, model.risk_threshold),
+        )
+        matrix[key].projects.append(row)
+    return [[matrix[(i.index, r.index)] for r in risk_bands] for i in reversed(impact_bands)]
+
+
+def tier_counts(rows: list[ScoredProject], ranges: list[RangeInfo]) -> list[tuple[RangeInfo, int]]:
+    counts = defaultdict(int)
+    for row in rows:
+        counts[row.tier] += 1
+    return [(r, counts[r.tier]) for r in ranges]
+
+
+# --- Change load -------------------------------------------------------------
+
+
+@dataclass
+class LoadEntry:
+    project: Project
+    load: int
+    range: RangeInfo | None
+    phase: Phase | None
+
+
+@dataclass
+class LoadCell:
+    service: Service
+    quarter: datetime.date
+    entries: list[LoadEntry] = field(default_factory=list)
+    deferred: list[LoadEntry] = field(default_factory=list)
+
+    @property
+    def load(self) -> int:
+        return sum(e.load for e in self.entries)
+
+    @property
+    def count(self) -> int:
+        return len(self.entries)
+
+    @property
+    def status(self) -> str:
+        return load_status(self.load, self.service.change_capacity)
+
+    @property
+    def quarter_label(self) -> str:
+        return quarter_label(self.quarter)
+
+
+@dataclass
+class ChangeLoad:
+    quarters: list[datetime.date]
+    rows: list[tuple[Service, list[LoadCell]]]
+    weighted: bool
+
+    @property
+    def quarter_labels(self) -> list[str]:
+        return [quarter_label(q) for q in self.quarters]
+
+    @property
+    def overloaded(self) -> list[LoadCell]:
+        """Overloaded cells, worst first (most load beyond capacity), then soonest."""
+        cells = [cell for _, cells in self.rows for cell in cells if cell.status == "over"]
+        return sorted(cells, key=lambda c: (c.service.change_capacity - c.load, c.quarter))
+
+    def cell(self, service_id: int, quarter: datetime.date) -> LoadCell | None:
+        for service, cells in self.rows:
+            if service.pk == service_id:
+                for cell in cells:
+                    if cell.quarter == quarter:
+                        return cell
+        return None
+
+
+def change_load(
+    *,
+    today: datetime.date,
+    weighted: bool = False,
+    directorate_id: int | None = None,
+    quarters: int = 8,
+) -> ChangeLoad:
+    """Services x the next `quarters` financial quarters (this one first).
+
+    A cell holds the active projects (Discovery to Transition) affecting the
+    service whose phased window (see scoring.phased_window: planned start to
+    forecast end, else planned end, moved by the project's phase) overlaps
+    the quarter. The load is their count, or with `weighted` the sum of
+    scoring.TIER_LOAD by their current range. A cell also lists the projects
+    that phasing has moved out of it, so the relief shows. Five queries.
+    """
+    first = quarter_start(today)
+    quarter_starts = [add_quarters(first, n) for n in range(quarters)]
+    services = Service.objects.select_related("directorate")
+    if directorate_id:
+        services = services.filter(directorate_id=directorate_id)
+    services = list(services)
+    cells = {(s.pk, q): LoadCell(s, q) for s in services for q in quarter_starts}
+    ranges = current_ranges()
+    projects = (
+        Project.objects.active()
+        .select_related("phase")
+        .prefetch_related(Prefetch("services", queryset=Service.objects.only("pk")))
+    )
+    for project in projects:
+        phase = getattr(project, "phase", None)
+        end = project.forecast_end or project.planned_end
+        window = phased_window(
+            project.planned_start,
+            end,
+            today=today,
+            phase=phase.phase if phase else None,
+            target_quarter=phase.target_quarter if phase else None,
+        )
+        unphased = phased_window(project.planned_start, end, today=today, phase=None)
+        project_range = ranges.get(project.pk)
+        entry = LoadEntry(
+            project,
+            load_of(project_range.tier if project_range else None, weighted=weighted),
+            project_range,
+            phase,
+        )
+        for service in project.services.all():
+            for quarter in quarter_starts:
+                cell = cells.get((service.pk, quarter))
+                if cell is None:
+                    continue
+                if window and overlaps(window, quarter):
+                    cell.entries.append(entry)
+                elif unphased and overlaps(unphased, quarter):
+                    cell.deferred.append(entry)
+    return ChangeLoad(
+        quarter_starts,
+        [(s, [cells[(s.pk, q)] for q in quarter_starts]) for s in services],
+        weighted,
+    )
+
+
+# --- What-if and calibration -------------------------------------------------
+
+
+@dataclass
+class MoverRow:
+    project: Project
+    before: RangeInfo
+    after: RangeInfo
+    impact_before: Decimal
+    risk_before: Decimal
+    impact_after: Decimal
+    risk_after: Decimal
+
+
+@dataclass
+class CalibrationRow:
+    reference: CalibrationReference
+    expected: RangeInfo
+    current: RangeInfo | None
+    draft: RangeInfo | None
+
+    @property
+    def draft_disagrees(self) -> bool:
+        return self.draft is not None and self.draft.tier != self.expected.tier
+
+
+@dataclass
+class Preview:
+    movers: list[MoverRow]
+    # (active range, draft range, count before, count after, change)
+    counts: list[tuple[RangeInfo, RangeInfo, int, int, int]]
+    calibration: list[CalibrationRow]
+    scored: int
+
+    @property
+    def disagreements(self) -> list[CalibrationRow]:
+        return [row for row in self.calibration if row.draft_disagrees]
+
+
+def what_if_preview(draft: ScoringModel) -> Preview:
+    """Rescore every project's current levels under the draft: who moves
+    range, the count per range before and after, and where the draft
+    disagrees with the calibration set."""
+    active = active_model()
+    current = list(
+        Assessment.objects.filter(is_current=True)
+        .select_related("project")
+        .prefetch_related("scores__criterion")
+    )
+    levels = {a.project_id: {s.criterion.code: s.level for s in a.scores.all()} for a in current}
+    projects = {a.project_id: a.project for a in current}
+    result = what_if(levels, model_rules(active), model_rules(draft))
+    active_ranges = {r.tier: r for r in ranges_of(active)}
+    draft_ranges = {r.tier: r for r in ranges_of(draft)}
+    movers = [
+        MoverRow(
+            projects[m.key],
+            active_ranges[m.before],
+            draft_ranges[m.after],
+            m.impact_before,
+            m.risk_before,
+            m.impact_after,
+            m.risk_after,
+        )
+        for m in sorted(result.movers, key=lambda m: projects[m.key].number)
+    ]
+    counts = [
+        (
+            active_ranges[t],
+            draft_ranges[t],
+            result.counts_before[t],
+            result.counts_after[t],
+            result.counts_after[t] - result.counts_before[t],
+        )
+        for t in Tier
+    ]
+    current_tiers = {a.project_id: Tier(a.tier) for a in current}
+    calibration = [
+        CalibrationRow(
+            reference,
+            draft_ranges[Tier(reference.expected_tier)],
+            active_ranges[current_tiers[reference.project_id]]
+            if reference.project_id in current_tiers
+            else None,
+            draft_ranges[result.tiers_after[reference.project_id]]
+            if reference.project_id in result.tiers_after
+            else None,
+        )
+        for reference in CalibrationReference.objects.select_related("project")
+    ]
+    return Preview(movers, counts, calibration, len(current))
