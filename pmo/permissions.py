@@ -109,6 +109,10 @@ RULES: dict[str, Callable[[Any, frozenset[Role], Any], bool]] = {
     "sign_off_benefit": lambda user, roles, obj: Role.FINANCE in roles,
     "resolve_data_quality": _pmo,
     "export_benefits": _any_role,
+    # An approved plan is the business case: PMO approves and re-baselines it.
+    "approve_benefit_plan": _pmo,
+    # Bulk loads of benefits and profiles come from PMO or finance.
+    "import_benefits": _pmo_or_finance,
     # Reports.
     "generate_report": _pmo_or_finance,
     "publish_report": _pmo,
