@@ -48,6 +48,11 @@ TRACKER_PAGE_SIZE = 100
 OUTCOMES_PAGE_SIZE = 24
 
 
+def _posted(request):
+    """The POST data when the request is a POST (even an empty one), else None."""
+    return request.POST if request.method == "POST" else None
+
+
 def _today():
     return timezone.localdate()
 
@@ -176,7 +181,7 @@ def add(request):
     require(request, "edit_benefit", project or projects.first())
     years = mtfp_years(_today())
     form = BenefitForm(
-        request.POST or None,
+        _posted(request),
         user=request.user,
         years=years,
         projects=projects,
@@ -208,7 +213,7 @@ def add(request):
 def edit(request, pk: int):
     benefit = _editable_benefit(request, pk)
     form = BenefitForm(
-        request.POST or None,
+        _posted(request),
         instance=benefit,
         user=request.user,
         years=mtfp_years(_today()),
@@ -259,7 +264,7 @@ def forecast_cell(request, pk: int, year: int):
     profile = {r.year: r for r in selectors.benefit_profile(benefit, mtfp_years(_today()))}
     if year not in profile:
         raise Http404("No such year in the profile")
-    form = ForecastCellForm(request.POST or None, initial={"forecast": profile[year].forecast})
+    form = ForecastCellForm(_posted(request), initial={"forecast": profile[year].forecast})
     editing = True
     if request.method == "POST":
         if form.is_valid():
@@ -312,7 +317,7 @@ def approve(request, pk: int):
 
 def record_actual(request, pk: int):
     benefit = _editable_benefit(request, pk, "record_actual")
-    form = ActualForm(request.POST or None, initial={"month": month_default(_today())})
+    form = ActualForm(_posted(request), initial={"month": month_default(_today())})
     if request.method == "POST" and form.is_valid():
         try:
             services.benefit_record_actual(
@@ -347,7 +352,7 @@ def sign_off(request, pk: int, year: int):
     if row is None:
         raise Http404("No such year in the profile")
     profile = {r.year: r for r in selectors.benefit_profile(benefit)}
-    form = SignOffForm(request.POST or None)
+    form = SignOffForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.benefit_sign_off(
@@ -373,7 +378,7 @@ def sign_off(request, pk: int, year: int):
 def _reason_view(request, pk, *, form_class, action, template_title, service, measure=None):
     benefit = _editable_benefit(request, pk, action)
     kwargs = {"benefit": benefit, "years": mtfp_years(_today())} if measure else {}
-    form = form_class(request.POST or None, **kwargs)
+    form = form_class(_posted(request), **kwargs)
     if request.method == "POST" and form.is_valid():
         try:
             if measure:
@@ -511,7 +516,7 @@ def outcome_add(request):
     if not projects.exists():
         raise PermissionDenied("You do not manage any projects.")
     require(request, "edit_benefit", projects.first())
-    form = OutcomeForm(request.POST or None, projects=projects)
+    form = OutcomeForm(_posted(request), projects=projects)
     if request.method == "POST" and form.is_valid():
         require(request, "edit_benefit", form.cleaned_data["project"])
         try:
@@ -538,7 +543,7 @@ def outcome_measure(request, pk: int):
     outcome = _outcome_for_edit(request, pk)
     if outcome.kind != OutcomeKind.MEASURED:
         raise Http404("This benefit is a narrative, not a KPI")
-    form = MeasurementForm(request.POST or None)
+    form = MeasurementForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.kpi_record_measurement(benefit=outcome, by=request.user, **form.cleaned_data)
@@ -556,7 +561,7 @@ def outcome_measure(request, pk: int):
 
 def outcome_narrative(request, pk: int):
     outcome = _outcome_for_edit(request, pk)
-    form = NarrativeForm(request.POST or None)
+    form = NarrativeForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.narrative_add(benefit=outcome, by=request.user, **form.cleaned_data)
@@ -640,7 +645,7 @@ def project_costs(request, reference: str):
     years = mtfp_years(_today())
     existing = {c.year: c for c in project.cost_years.all()}
     form = CostForm(
-        request.POST or None, years=sorted(set(years) | set(existing)), initial_rows=existing
+        _posted(request), years=sorted(set(years) | set(existing)), initial_rows=existing
     )
     if request.method == "POST" and form.is_valid():
         try:
