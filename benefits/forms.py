@@ -153,6 +153,14 @@ class BenefitForm(GovukFormMixin, YearProfileMixin, forms.ModelForm):
         self.fields["status"].choices = [
             c for c in self.fields["status"].choices if c[0] != "written_off"
         ]
+        for field in self.fields.values():
+            label = str(field.label or "").lower()
+            verb = (
+                "Choose"
+                if isinstance(field, forms.ChoiceField | forms.ModelChoiceField)
+                else "Enter"
+            )
+            field.error_messages["required"] = f"{verb} the {label}"
         instance = self.instance
         initial = {"plan": {}, "forecast": {}}
         if instance.pk:

@@ -70,6 +70,7 @@ class RowError:
     row: int
     column: str
     message: str
+    reading: bool = False  # the user has still to choose how to read the profile
 
 
 @dataclass
@@ -107,6 +108,7 @@ class ParsedRow:
 class Preview:
     rows: list[ParsedRow] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
+    commit_errors: list[RowError] = field(default_factory=list)
     warnings: list[Warning] = field(default_factory=list)
     token: str = ""
 
@@ -309,6 +311,7 @@ def commit(preview: Preview, *, readings: dict[str, str], by) -> list:
                     warning.row,
                     "Plan",
                     "Choose how to read this profile: as entered, or as the incremental reading",
+                    reading=True,
                 )
             )
     if errors:

@@ -704,6 +704,7 @@ def import_benefits(request):
         preview = imports.read_benefits(
             stored["name"], imports.b64decode(stored["content"]), today=_today()
         )
+        preview.token = token
         readings = {
             key.removeprefix("reading_"): value
             for key, value in request.POST.items()
@@ -712,7 +713,7 @@ def import_benefits(request):
         try:
             created = imports.commit(preview, readings=readings, by=request.user)
         except imports.ImportRefused as exc:
-            preview.errors.extend(exc.errors)
+            preview.commit_errors = exc.errors
         else:
             request.session.pop("benefits_import", None)
             messages.success(request, f"{len(created)} benefits imported")

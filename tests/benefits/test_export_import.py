@@ -205,6 +205,7 @@ def test_a_cumulative_looking_profile_needs_the_users_reading_before_commit(clie
 
     refused = client.post("/benefits/import/", {"commit": "1", "token": token})
     assert "Choose how to read this profile" in refused.text
+    assert 'name="reading_2"' in refused.text  # the choice is still on the page
     assert not FinancialBenefit.objects.exists()
 
     done = client.post(
