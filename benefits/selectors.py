@@ -738,6 +738,19 @@ def annual_savings_by_project(
     return {project_id: money.to_pence(total or ZERO) for project_id, total in rows}
 
 
+def fte_totals() -> dict[str, Decimal]:
+    """Posts reduced: proposed, and confirmed (only confirmed counts as
+    realised). Written-off benefits and duplicates are left out."""
+    return (
+        FinancialBenefit.objects.counted()
+        .exclude(status=BenefitStatus.WRITTEN_OFF)
+        .aggregate(
+            proposed=Coalesce(Sum("fte_proposed"), Value(ZERO), output_field=MONEY_FIELD),
+            confirmed=Coalesce(Sum("fte_confirmed"), Value(ZERO), output_field=MONEY_FIELD),
+        )
+    )
+
+
 def pack_totals(year: int, view: str = INCREMENTAL) -> dict:
     """What the monthly pack needs for a year: plan, forecast, actual,
     signed-off and the variance split, each labelled with its view."""
@@ -762,4 +775,5 @@ def pack_totals(year: int, view: str = INCREMENTAL) -> dict:
         "lost": split.lost,
         "new": split.new,
         "benefit_count": totals.count,
+        "fte": fte_totals(),
     }

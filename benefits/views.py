@@ -490,6 +490,7 @@ def summary(request):
             "waterfall": fall,
             "waterfall_figure": charts.waterfall_figure(fall),
             "investment": investment,
+            "fte": selectors.fte_totals(),
         },
     )
 

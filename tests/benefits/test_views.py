@@ -257,3 +257,19 @@ def test_the_project_tab_lists_the_projects_benefits(rf, roles):
     assert tab["id"] == "benefits" and list(tab["context"]["benefits"]) == [benefit]
     request.user = type("Anon", (), {"is_authenticated": False, "is_superuser": False})()
     assert tabs(request, benefit.project) == []
+
+
+def test_an_edit_after_someone_elses_save_shows_a_conflict_and_keeps_the_input(client_as, roles):
+    project = ProjectFactory(
+        project_manager=roles[Role.PROJECT_MANAGER], mtfp_category="procurement"
+    )
+    benefit = BenefitYearFactory(benefit=FinancialBenefitFactory(project=project)).benefit
+    stale = benefit.version
+    FinancialBenefit.objects.filter(pk=benefit.pk).update(version=stale + 1, title="Saved by PMO")
+    data = add_form(project, title="My new title", version=stale, mtfp_category="procurement")
+    response = client_as(Role.PROJECT_MANAGER).post(f"/benefits/{benefit.pk}/edit/", data)
+    assert response.status_code == 200
+    assert "Someone else changed this benefit" in response.text
+    assert 'value="My new title"' in response.text
+    benefit.refresh_from_db()
+    assert benefit.title == "Saved by PMO"
