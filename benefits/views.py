@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
-from django_htmx.http import HttpResponseClientRedirect
+from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
 from benefits import charts, exports, imports, selectors, services
 from benefits.forms import (
@@ -137,32 +137,40 @@ def tracker(request):
 def detail(request, pk: int):
     require(request, "view")
     benefit = _benefit(pk)
-    profile = selectors.benefit_profile(benefit, mtfp_years(_today()))
-    actual_figure = charts.profile_figure(profile, view_label="Incremental saving")
     return render(
         request,
         "benefits/detail.html",
         {
-            "benefit": benefit,
-            "profile": profile,
-            "profile_totals": {
-                "plan": sum((r.plan for r in profile), Decimal("0.00")),
-                "forecast": sum((r.forecast for r in profile), Decimal("0.00")),
-                "actual": sum((r.actual for r in profile), Decimal("0.00")),
-                "slipped": sum((r.slipped for r in profile if r.slipped > 0), Decimal("0.00")),
-                "lost": sum((r.lost for r in profile), Decimal("0.00")),
-                "new": sum((r.new for r in profile), Decimal("0.00")),
-            },
-            "figure": actual_figure,
+            **_profile_context(request, benefit),
             "actuals": selectors.benefit_actuals(benefit),
             "events": selectors.benefit_events(benefit),
             "duplicates": benefit.duplicates.select_related("project"),
-            "may_edit": can(request.user, "edit_benefit", benefit),
             "may_record": can(request.user, "record_actual", benefit),
             "may_sign_off": can(request.user, "sign_off_benefit", benefit),
             "may_approve": can(request.user, "approve_benefit_plan", benefit),
         },
     )
+
+
+def _profile_context(request, benefit: FinancialBenefit) -> dict:
+    """The profile table, its totals and its chart: the detail page and the
+    inline forecast edit render the same figures."""
+    profile = selectors.benefit_profile(benefit, mtfp_years(_today()))
+    zero = Decimal("0.00")
+    return {
+        "benefit": benefit,
+        "profile": profile,
+        "profile_totals": {
+            "plan": sum((r.plan for r in profile), zero),
+            "forecast": sum((r.forecast for r in profile), zero),
+            "actual": sum((r.actual for r in profile), zero),
+            "slipped": sum((r.slipped for r in profile if r.slipped > 0), zero),
+            "lost": sum((r.lost for r in profile), zero),
+            "new": sum((r.new for r in profile), zero),
+        },
+        "figure": charts.profile_figure(profile, view_label="Incremental saving"),
+        "may_edit": can(request.user, "edit_benefit", benefit),
+    }
 
 
 def _editable_benefit(request, pk: int, action: str = "edit_benefit") -> FinancialBenefit:
@@ -285,10 +293,12 @@ def forecast_cell(request, pk: int, year: int):
                 if not request.htmx:
                     messages.success(request, f"Forecast for {fy_label(year)} saved")
                     return redirect("benefits:detail", pk=pk)
-                profile = {
-                    r.year: r for r in selectors.benefit_profile(benefit, mtfp_years(_today()))
-                }
-                editing = False
+                # The whole profile, not just the row: later years' budget
+                # effect, the totals and the chart all move with one forecast.
+                response = render(
+                    request, "benefits/detail.html#profile", _profile_context(request, benefit)
+                )
+                return reswap(retarget(response, "#profile-section"), "innerHTML")
     elif request.GET.get("cancel"):
         editing = False
     context = {

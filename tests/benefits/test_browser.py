@@ -135,3 +135,8 @@ def test_every_benefits_page_has_no_accessibility_violations(page_as, axe_violat
     page.wait_for_selector("#profile-table form input[name=forecast]")
     assert axe_violations(page) == []
     shot(page, "inline-forecast")
+    page.fill("#profile-table form input[name=forecast]", "£1,234.56")
+    page.click("#profile-table form button:has-text('Save')")
+    page.wait_for_selector("#profile-table a:has-text('£1,234.56')")
+    page.wait_for_selector("#profile-section .pmo-chart .main-svg")
+    assert page.locator("#profile-table form").count() == 0
