@@ -511,6 +511,7 @@ def _story(ctx, benefit, project, start, index, rng) -> None:
             year=last_year,
             by=signer,
             note="Agreed to the outturn report.",
+            today=today,
         )
         if index % 5 == 0:
             services.benefit_record_actual(

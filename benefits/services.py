@@ -343,7 +343,9 @@ def benefit_record_actual(
 
 
 @transaction.atomic
-def benefit_sign_off(*, benefit: FinancialBenefit, year: int, by, note: str = "") -> BenefitYear:
+def benefit_sign_off(
+    *, benefit: FinancialBenefit, year: int, by, note: str = "", today: datetime.date | None = None
+) -> BenefitYear:
     """Finance confirms the realised amount for a year and locks it.
 
     Segregation of duties: whoever entered any of the year's actuals cannot
@@ -354,6 +356,8 @@ def benefit_sign_off(*, benefit: FinancialBenefit, year: int, by, note: str = ""
         raise ValidationError(f"{fy_label(year)} has no profile to sign off")
     if row.is_signed_off:
         raise ValidationError(f"{fy_label(year)} is already signed off")
+    if year > financial_year_of(today or timezone.localdate()):
+        raise ValidationError(f"{fy_label(year)} has not started: nothing can be realised yet")
     actuals = benefit.actuals.filter(year=year)
     if actuals.filter(entered_by=by).exists():
         raise ValidationError(

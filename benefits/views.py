@@ -170,6 +170,7 @@ def _profile_context(request, benefit: FinancialBenefit) -> dict:
         },
         "figure": charts.profile_figure(profile, view_label="Incremental saving"),
         "may_edit": can(request.user, "edit_benefit", benefit),
+        "current_year": financial_year_of(_today()),
     }
 
 

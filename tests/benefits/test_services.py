@@ -265,3 +265,13 @@ def test_a_duplicate_is_shown_but_counted_once():
         benefit=second, duplicate_of=first, reason="Same contract", by=UserFactory()
     )
     assert tracker_totals({}, FY).plan == Decimal("100000.00")
+
+
+def test_a_year_that_has_not_started_cannot_be_signed_off():
+    benefit = new_benefit()
+    BenefitYearFactory(benefit=benefit, year=FY + 1)
+    with pytest.raises(ValidationError) as error:
+        services.benefit_sign_off(
+            benefit=benefit, year=FY + 1, by=finance_user("fiona"), today=TODAY
+        )
+    assert "2027/28 has not started" in str(error.value)
