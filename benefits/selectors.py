@@ -481,6 +481,10 @@ class Investment:
         return money.total(self.cost)
 
     @property
+    def net_total(self) -> Decimal:
+        return self.benefit_total - self.cost_total
+
+    @property
     def payback_year(self) -> int | None:
         return money.payback_year(self.benefit, self.cost)
 
@@ -536,8 +540,20 @@ def project_investment(project, years: list[int]) -> Investment:
     return Investment(span, _benefit_effect_by_year(frame, span), cost)
 
 
-def project_investments(frame: pd.DataFrame, years: list[int], projects) -> list[dict]:
-    """Per project: benefit, cost, payback and BCR. Two queries plus the frame."""
+def project_investments(frame: pd.DataFrame, years: list[int], limit: int = 25) -> list[dict]:
+    """Per project with an investment profile, largest investment first:
+    benefit (forecast budget effect), cost, payback and BCR. Two queries."""
+    from portfolio.models import Project
+
+    projects = list(
+        Project.objects.filter(cost_years__isnull=False)
+        .annotate(
+            invested=Sum("cost_years__capital_one_off")
+            + Sum("cost_years__revenue_one_off")
+            + Sum("cost_years__revenue_ongoing")
+        )
+        .order_by("-invested", "number")[:limit]
+    )
     costs = ProjectCost.objects.filter(project__in=projects).values(
         "project_id", "year", "capital_one_off", "revenue_one_off", "revenue_ongoing"
     )
@@ -728,14 +744,17 @@ def annual_savings_by_project(
     from django.utils import timezone
 
     year = year if year is not None else money.financial_year_of(today or timezone.localdate())
+    # Summed here rather than GROUP BY over the subquery annotation, which
+    # PostgreSQL refuses (the subquery refers to an ungrouped column).
     rows = (
         with_year_figures(FinancialBenefit.objects.counted(), year, BUDGET_EFFECT)
         .order_by()
-        .values("project_id")
-        .annotate(total=Sum("forecast_y"))
-        .values_list("project_id", "total")
+        .values_list("project_id", "forecast_y")
     )
-    return {project_id: money.to_pence(total or ZERO) for project_id, total in rows}
+    totals: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    for project_id, amount in rows:
+        totals[project_id] += amount or ZERO
+    return {project_id: money.to_pence(total) for project_id, total in totals.items()}
 
 
 def fte_totals() -> dict[str, Decimal]:

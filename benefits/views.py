@@ -300,7 +300,7 @@ def forecast_cell(request, pk: int, year: int):
                     request, "benefits/detail.html#profile", _profile_context(request, benefit)
                 )
                 return reswap(retarget(response, "#profile-section"), "innerHTML")
-    elif request.GET.get("cancel"):
+    elif request.GET.get("cancel") or profile[year].is_signed_off:
         editing = False
     context = {
         "benefit": benefit,
@@ -502,6 +502,7 @@ def summary(request):
             "waterfall_figure": charts.waterfall_figure(fall),
             "investment": investment,
             "fte": selectors.fte_totals(),
+            "project_investments": selectors.project_investments(frame, years),
         },
     )
 

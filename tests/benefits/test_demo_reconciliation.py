@@ -86,6 +86,7 @@ def test_tracker_summary_and_export_reconcile_to_the_penny(demo, client_as):
                 by_category = summary["by_category"].loc[year, "Total"]
                 column = f"{measure.capitalize()} {label} ({suffix})"
                 exported = _column_sum(header, rows, column)
+                assert isinstance(tracker, Decimal) and isinstance(by_directorate, Decimal)
                 assert tracker == by_directorate == by_category == exported, (view, measure, label)
                 if view == "incremental":
                     assert _cell(mtfp_total[mtfp_header.index(column)]) == tracker

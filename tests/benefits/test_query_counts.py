@@ -103,12 +103,13 @@ def queries_for(client, url) -> int:
 # tracker (+5): the paginator's count, the totals row (one aggregate over
 #   the plan/forecast/actual subqueries), directorates and workstreams for
 #   the filters, then the page of rows with their subqueries.
-# summary (+4): the profile rows, the actual sums (together the pandas
-#   frame for pivots, trend and waterfall), the project costs, FTE totals.
+# summary (+6): the profile rows, the actual sums (together the pandas
+#   frame for pivots, trend and waterfall), the project costs, FTE totals,
+#   the 25 largest investments and their cost rows.
 # outcomes (+5): the paginator's count, the page of outcomes with project
 #   and owner, their measurements, their narrative entries, and whether the
 #   user has a project to add one to.
-EXPECTED = {"/benefits/": 11, "/benefits/summary/": 10, "/benefits/outcomes/": 11}
+EXPECTED = {"/benefits/": 11, "/benefits/summary/": 12, "/benefits/outcomes/": 11}
 
 
 @pytest.mark.parametrize("url", list(EXPECTED))

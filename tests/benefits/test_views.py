@@ -274,3 +274,19 @@ def test_an_edit_after_someone_elses_save_shows_a_conflict_and_keeps_the_input(c
     assert 'value="My new title"' in response.text
     benefit.refresh_from_db()
     assert benefit.title == "Saved by PMO"
+
+
+def test_the_summary_shows_payback_and_benefit_cost_ratio_per_project_and_portfolio(client_as):
+    from benefits.models import ProjectCost
+
+    benefit = FinancialBenefitFactory(recurrence="recurring")
+    BenefitYearFactory(benefit=benefit, year=FY, plan=Decimal("700"), forecast=Decimal("700"))
+    ProjectCost.objects.create(project=benefit.project, year=FY, capital_one_off=Decimal("1000"))
+    response = client_as(Role.CLT).get("/benefits/summary/")
+    [item] = response.context["project_investments"]
+    assert item["project"] == benefit.project
+    assert item["investment"].payback_year == FY + 1
+    assert item["investment"].bcr == Decimal("3.50")  # £700 a year for five MTFP years / £1,000
+    portfolio = response.context["investment"]
+    assert (portfolio.payback_year, portfolio.bcr) == (FY + 1, Decimal("3.50"))
+    assert "3.50" in response.text
