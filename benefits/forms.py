@@ -150,9 +150,11 @@ class BenefitForm(GovukFormMixin, YearProfileMixin, forms.ModelForm):
         self.fields["project"].queryset = projects
         self.fields["owner"].queryset = people()
         self.fields["service"].queryset = Service.objects.select_related("directorate")
-        self.fields["status"].choices = [
-            c for c in self.fields["status"].choices if c[0] != "written_off"
-        ]
+        if self.instance.status != "written_off":
+            # Writing off is its own action, with a reason (benefit_write_off).
+            self.fields["status"].choices = [
+                c for c in self.fields["status"].choices if c[0] != "written_off"
+            ]
         for field in self.fields.values():
             label = str(field.label or "").lower()
             verb = (

@@ -729,7 +729,9 @@ def import_benefits(request):
             preview.commit_errors = exc.errors
         else:
             request.session.pop("benefits_import", None)
-            messages.success(request, f"{len(created)} benefits imported")
+            messages.success(
+                request, f"{len(created)} benefit{'' if len(created) == 1 else 's'} imported"
+            )
             return redirect("benefits:tracker")
     elif request.method == "POST":
         form = ImportUploadForm(request.POST, request.FILES)

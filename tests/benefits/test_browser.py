@@ -140,3 +140,32 @@ def test_every_benefits_page_has_no_accessibility_violations(page_as, axe_violat
     page.wait_for_selector("#profile-table a:has-text('£1,234.56')")
     page.wait_for_selector("#profile-section .pmo-chart .main-svg")
     assert page.locator("#profile-table form").count() == 0
+
+
+def test_an_import_preview_asks_how_to_read_a_cumulative_profile(page_as, axe_violations, tmp_path):
+    project = ProjectFactory()
+    from portfolio.models import Directorate
+
+    directorate = Directorate.objects.get(pk=project.lead_directorate_id)
+    upload = tmp_path / "benefits.csv"
+    upload.write_text(
+        "Project reference,Title,Type,Recurring or one-off,MTFP category,Benefiting directorate,"
+        f"Plan {fy_label(FY)},Plan {fy_label(FY + 1)},Plan {fy_label(FY + 2)}\n"
+        f"{project.reference},Agency spend,Cashable saving,Recurring,Procurement,"
+        f"{directorate.name},1m,2m,3m\n"
+    )
+    page = page_as(Role.FINANCE)
+    page.goto("/benefits/import/")
+    page.set_input_files("#id_file", str(upload))
+    page.click("button:has-text('Preview')")
+    page.wait_for_selector("text=looks cumulative")
+    assert axe_violations(page) == []
+    shot(page, "import-preview")
+    page.check("#reading-2-incremental")
+    page.click("button:has-text('Import 1 benefit')")
+    page.wait_for_selector("text=1 benefit imported")
+    from benefits.models import FinancialBenefit
+
+    assert dict(FinancialBenefit.objects.get().years.values_list("year", "plan")) == {
+        FY: Decimal("1000000.00")
+    }
