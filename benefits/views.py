@@ -590,15 +590,23 @@ def outcome_narrative(request, pk: int):
     )
 
 
+QUALITY_LIST_SIZE = 100
+
+
 def quality(request):
     require(request, "view")
+    missing = selectors.benefits_missing_owner_or_baseline()
+    unapproved = selectors.plans_not_approved()
     return render(
         request,
         "benefits/quality.html",
         {
             "flags": selectors.double_count_flags(),
-            "missing": selectors.benefits_missing_owner_or_baseline(),
-            "unapproved": selectors.plans_not_approved(),
+            # A long book can have thousands; the first hundred of each, and the count.
+            "missing": missing[:QUALITY_LIST_SIZE],
+            "missing_count": missing.count(),
+            "unapproved": unapproved[:QUALITY_LIST_SIZE],
+            "unapproved_count": unapproved.count(),
             "may_resolve": can(request.user, "resolve_data_quality"),
         },
     )
@@ -645,11 +653,10 @@ def resolve_flag(request):
 
 def closed(request):
     require(request, "view")
-    return render(
-        request,
-        "benefits/closed.html",
-        {"benefits": selectors.closed_projects_with_benefits_to_realise()},
-    )
+    page = Paginator(
+        selectors.closed_projects_with_benefits_to_realise(), TRACKER_PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    return render(request, "benefits/closed.html", {"page": page, "benefits": page.object_list})
 
 
 def project_costs(request, reference: str):
