@@ -49,6 +49,7 @@ class YearProfileMixin:
     """Adds one money field per financial year for each named measure."""
 
     measures: tuple[str, ...] = ()
+    blank_initial: Decimal | None = Decimal("0.00")
 
     def add_year_fields(self, years: list[int], initial: dict[str, dict[int, Decimal]]):
         self.years = years
@@ -57,12 +58,22 @@ class YearProfileMixin:
                 name = f"{measure}_{year}"
                 self.fields[name] = MoneyField(
                     label=f"{measure.capitalize()} {fy_label(year)} (incremental)",
-                    initial=initial.get(measure, {}).get(year, Decimal("0.00")),
+                    initial=initial.get(measure, {}).get(year, self.blank_initial),
                 )
                 self.fields[name].widget.attrs["class"] = "govuk-input govuk-input--width-10"
 
     def profile(self, measure: str) -> dict[int, Decimal]:
         return {y: self.cleaned_data.get(f"{measure}_{y}") or Decimal("0.00") for y in self.years}
+
+    def forecast_or_plan(self) -> dict[int, Decimal]:
+        """A forecast left blank is the plan: a new benefit starts on plan."""
+        plan = self.profile("plan")
+        return {
+            y: plan[y]
+            if str(self.data.get(self.add_prefix(f"forecast_{y}"), "")).strip() == ""
+            else self.cleaned_data.get(f"forecast_{y}") or Decimal("0.00")
+            for y in self.years
+        }
 
     def year_rows(self):
         return [(fy_label(y), [self[f"{m}_{y}"] for m in self.measures]) for y in self.years]
@@ -165,6 +176,7 @@ class BenefitForm(GovukFormMixin, YearProfileMixin, forms.ModelForm):
             field.error_messages["required"] = f"{verb} the {label}"
         instance = self.instance
         initial = {"plan": {}, "forecast": {}}
+        self.blank_initial = Decimal("0.00") if instance.pk else None
         if instance.pk:
             self.fields["project"].disabled = True
             self.fields["version"].initial = instance.version

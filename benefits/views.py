@@ -208,7 +208,7 @@ def add(request):
             benefit = services.benefit_create(
                 by=request.user,
                 plan=form.profile("plan"),
-                forecast=form.profile("forecast"),
+                forecast=form.forecast_or_plan(),
                 **fields,
             )
         except ValidationError as exc:

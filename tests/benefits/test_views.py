@@ -290,3 +290,16 @@ def test_the_summary_shows_payback_and_benefit_cost_ratio_per_project_and_portfo
     portfolio = response.context["investment"]
     assert (portfolio.payback_year, portfolio.bcr) == (FY + 1, Decimal("3.50"))
     assert "3.50" in response.text
+
+
+def test_a_forecast_left_blank_starts_equal_to_the_plan(client_as, roles):
+    project = ProjectFactory(project_manager=roles[Role.PROJECT_MANAGER])
+    data = add_form(
+        project, **{f"plan_{FY + 1}": "300k", f"forecast_{FY}": "", f"forecast_{FY + 1}": ""}
+    )
+    client_as(Role.PROJECT_MANAGER).post("/benefits/add/", data)
+    rows = FinancialBenefit.objects.get().years.order_by("year")
+    assert [(r.year, r.plan, r.forecast) for r in rows] == [
+        (FY, Decimal("1200.00"), Decimal("1200.00")),
+        (FY + 1, Decimal("300000.00"), Decimal("300000.00")),
+    ]
