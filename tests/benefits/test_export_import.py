@@ -251,3 +251,44 @@ def test_a_clean_file_imports_every_row(client_as, project):
     assert FinancialBenefit.objects.count() == 2
     b = FinancialBenefit.objects.get(title="B")
     assert (b.benefit_type, b.recurrence) == ("income", "one_off")
+
+
+def test_a_row_refused_at_commit_rolls_back_the_rows_before_it(client_as, project):
+    from tests.portfolio.factories import ServiceFactory
+
+    elsewhere = ServiceFactory(name="Parking Services")  # in another directorate
+    header = HEADER[:6] + ["Benefiting service", f"Plan {fy_label(FY)}"]
+    client = client_as(Role.PMO)
+    response = _upload(
+        client,
+        [
+            header,
+            [
+                project.reference,
+                "Fine",
+                "Cashable saving",
+                "Recurring",
+                "Procurement",
+                "Resources",
+                "",
+                "100",
+            ],
+            [
+                project.reference,
+                "Wrong service",
+                "Cashable saving",
+                "Recurring",
+                "Procurement",
+                "Resources",
+                elsewhere.name,
+                "100",
+            ],
+        ],
+    )
+    assert response.context["preview"].ok  # only the service rule can see this one
+    refused = client.post(
+        "/benefits/import/", {"commit": "1", "token": response.context["preview"].token}
+    )
+    assert "Choose a service in the benefiting directorate" in refused.text
+    assert "Row 3" in refused.text
+    assert not FinancialBenefit.objects.exists()
