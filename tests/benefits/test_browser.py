@@ -128,6 +128,18 @@ def test_every_benefits_page_has_no_accessibility_violations(page_as, axe_violat
         shot(page, name)
         assert axe_violations(page) == [], name
 
+    # The tracker filters with htmx and keeps the filter in the address.
+    page.goto("/benefits/")
+    everything = page.locator("#tracker-table caption").inner_text()
+    page.select_option("#f-confidence", "at_risk")
+    page.wait_for_url("**confidence=at_risk**")
+    page.wait_for_function(
+        "text => document.querySelector('#tracker-table caption').innerText !== text",
+        arg=everything,
+    )
+    assert "At risk" in page.locator("#tracker-table tbody").inner_text()
+    assert "Secure" not in page.locator("#tracker-table tbody").inner_text()
+
     # The inline forecast edit, opened with htmx.
     page.goto(pages["detail"])
     editable = page.locator("#profile-table a:has-text('change forecast')").first

@@ -256,6 +256,11 @@ def test_the_project_tab_lists_the_projects_benefits(rf, roles):
     request.user = roles[Role.VIEWER]
     [tab] = tabs(request, benefit.project)
     assert tab["id"] == "benefits" and list(tab["context"]["benefits"]) == [benefit]
+    from django.template.loader import render_to_string
+
+    html = render_to_string(tab["template"], tab["context"], request=request)
+    assert benefit.title in html and "£100,000.00" in html
+    assert "Payback year" in html and "Add a financial benefit" not in html  # a viewer
     request.user = type("Anon", (), {"is_authenticated": False, "is_superuser": False})()
     assert tabs(request, benefit.project) == []
 
