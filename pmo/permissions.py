@@ -132,6 +132,10 @@ RULES: dict[str, Callable[[Any, frozenset[Role], Any], bool]] = {
     # Strategic partners: PMO edits; costs are seen by PMO and Finance only.
     "edit_partners": _pmo,
     "view_partner_costs": _pmo_or_finance,
+    # An approved plan is the business case: PMO approves and re-baselines it.
+    "approve_benefit_plan": _pmo,
+    # Bulk loads of benefits and profiles come from PMO or finance.
+    "import_benefits": _pmo_or_finance,
     # Reports.
     "view_report": _view_report,
     "generate_report": _pmo_or_finance,

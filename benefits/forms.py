@@ -1,0 +1,421 @@
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+
+from benefits.models import (
+    FinancialBenefit,
+    KpiMeasurement,
+    NarrativeEntry,
+    NonFinancialBenefit,
+)
+from benefits.money import fy_label
+from pmo.forms import GovukDateInput, GovukFormMixin
+from pmo.permissions import Role
+from pmo.spreadsheets import parse_money
+from portfolio.models import Project, Service
+
+User = get_user_model()
+
+
+class MoneyField(forms.CharField):
+    """Money as people type it: '£1,200', '1.2m', '250k'. Always Decimal."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+        self.widget.attrs.update({"inputmode": "decimal", "spellcheck": "false"})
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in (None, ""):
+            return None if self.required else Decimal("0.00")
+        try:
+            return parse_money(value)
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from None
+
+    def prepare_value(self, value):
+        if isinstance(value, Decimal):
+            return f"{value:.2f}"
+        return value
+
+
+class YearProfileMixin:
+    """Adds one money field per financial year for each named measure."""
+
+    measures: tuple[str, ...] = ()
+    blank_initial: Decimal | None = Decimal("0.00")
+
+    def add_year_fields(self, years: list[int], initial: dict[str, dict[int, Decimal]]):
+        self.years = years
+        for measure in self.measures:
+            for year in years:
+                name = f"{measure}_{year}"
+                self.fields[name] = MoneyField(
+                    label=f"{measure.capitalize()} {fy_label(year)} (incremental)",
+                    initial=initial.get(measure, {}).get(year, self.blank_initial),
+                )
+                self.fields[name].widget.attrs["class"] = "govuk-input govuk-input--width-10"
+
+    def profile(self, measure: str) -> dict[int, Decimal]:
+        return {y: self.cleaned_data.get(f"{measure}_{y}") or Decimal("0.00") for y in self.years}
+
+    def forecast_or_plan(self) -> dict[int, Decimal]:
+        """A forecast left blank is the plan: a new benefit starts on plan."""
+        plan = self.profile("plan")
+        return {
+            y: plan[y]
+            if str(self.data.get(self.add_prefix(f"forecast_{y}"), "")).strip() == ""
+            else self.cleaned_data.get(f"forecast_{y}") or Decimal("0.00")
+            for y in self.years
+        }
+
+    def year_rows(self):
+        return [(fy_label(y), [self[f"{m}_{y}"] for m in self.measures]) for y in self.years]
+
+    def year_headings(self):
+        return [f"{m.capitalize()} (incremental)" for m in self.measures]
+
+    def apply_service_errors(self, exc: ValidationError) -> None:
+        """Map a service's year_<n> keys onto the year field of each measure."""
+        if not hasattr(exc, "error_dict"):
+            self.add_error(None, exc)
+            return
+        for key, errors in exc.message_dict.items():
+            if key.startswith("year_"):
+                year = key.removeprefix("year_")
+                target = next(
+                    (
+                        f"{m}_{year}"
+                        for m in self.measures
+                        if any(e.lower().startswith(m) for e in errors)
+                        and f"{m}_{year}" in self.fields
+                    ),
+                    None,
+                ) or next(
+                    (f"{m}_{year}" for m in self.measures if f"{m}_{year}" in self.fields), None
+                )
+                for error in errors:
+                    self.add_error(target, error)
+            elif key in self.fields:
+                for error in errors:
+                    self.add_error(key, error)
+            else:
+                for error in errors:
+                    self.add_error(None, error)
+
+
+def people():
+    return (
+        User.objects.filter(is_active=True, groups__isnull=False)
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+class UserChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.get_full_name() or obj.username
+
+
+class BenefitForm(GovukFormMixin, YearProfileMixin, forms.ModelForm):
+    measures = ("plan", "forecast")
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    owner = UserChoiceField(queryset=User.objects.none(), required=False, label="Benefit owner")
+    baseline_value = MoneyField(label="Baseline value", required=False)
+
+    class Meta:
+        model = FinancialBenefit
+        fields = [
+            "project",
+            "title",
+            "description",
+            "benefit_type",
+            "recurrence",
+            "mtfp_category",
+            "saving_kind",
+            "is_disbenefit",
+            "directorate",
+            "service",
+            "budget_code",
+            "owner",
+            "baseline_value",
+            "baseline_date",
+            "baseline_source",
+            "measurement_method",
+            "evidence",
+            "confidence",
+            "status",
+            "fte_proposed",
+            "fte_confirmed",
+        ]
+        widgets = {"baseline_date": GovukDateInput}
+
+    def __init__(self, *args, user, years, projects, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["project"].queryset = projects
+        self.fields["owner"].queryset = people()
+        self.fields["service"].queryset = Service.objects.select_related("directorate")
+        if self.instance.status != "written_off":
+            # Writing off is its own action, with a reason (benefit_write_off).
+            self.fields["status"].choices = [
+                c for c in self.fields["status"].choices if c[0] != "written_off"
+            ]
+        for field in self.fields.values():
+            label = str(field.label or "").lower()
+            verb = (
+                "Choose"
+                if isinstance(field, forms.ChoiceField | forms.ModelChoiceField)
+                else "Enter"
+            )
+            field.error_messages["required"] = f"{verb} the {label}"
+        instance = self.instance
+        initial = {"plan": {}, "forecast": {}}
+        self.blank_initial = Decimal("0.00") if instance.pk else None
+        if instance.pk:
+            self.fields["project"].disabled = True
+            self.fields["version"].initial = instance.version
+            for row in instance.years.all():
+                initial["plan"][row.year] = row.plan
+                initial["forecast"][row.year] = row.forecast
+            years = sorted(set(years) | set(initial["plan"]))
+        self.add_year_fields(years, initial)
+        self.plan_locked = bool(instance.pk and instance.plan_is_approved)
+        self.signed_years = (
+            {row.year for row in instance.years.all() if row.is_signed_off}
+            if instance.pk
+            else set()
+        )
+        for year in years:
+            if self.plan_locked or year in self.signed_years:
+                self.fields[f"plan_{year}"].disabled = True
+            if year in self.signed_years:
+                self.fields[f"forecast_{year}"].disabled = True
+
+    def clean_baseline_value(self):
+        value = self.cleaned_data.get("baseline_value")
+        raw = self.data.get(self.add_prefix("baseline_value"), "")
+        return None if str(raw).strip() == "" else value
+
+    def detail_fields(self):
+        return {
+            name: value for name, value in self.cleaned_data.items() if name in self.Meta.fields
+        }
+
+
+class ActualForm(GovukFormMixin, forms.Form):
+    month = forms.DateField(
+        label="Month realised",
+        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+        input_formats=["%Y-%m", "%Y-%m-%d", "%d/%m/%Y", "%m/%Y"],
+        help_text="The month the saving was realised. A future month is refused.",
+        error_messages={"invalid": "Enter the month as a date, for example 2026-10"},
+    )
+    amount = MoneyField(label="Amount realised (incremental)", required=True)
+    evidence = forms.CharField(label="Evidence note", widget=forms.Textarea)
+    reason = forms.CharField(
+        label="Reason for adjustment",
+        widget=forms.Textarea,
+        required=False,
+        help_text=(
+            "Needed only when the year is already signed off: the entry is then an adjustment."
+        ),
+    )
+
+
+class SignOffForm(GovukFormMixin, forms.Form):
+    note = forms.CharField(label="Sign-off note", widget=forms.Textarea, required=False)
+
+
+class ReasonForm(GovukFormMixin, forms.Form):
+    reason = forms.CharField(label="Reason", widget=forms.Textarea)
+
+
+class RebaselineForm(ReasonForm, YearProfileMixin):
+    measures = ("plan",)
+
+    def __init__(self, *args, benefit, years, **kwargs):
+        super().__init__(*args, **kwargs)
+        rows = {r.year: r for r in benefit.years.all()}
+        self.add_year_fields(
+            sorted(set(years) | set(rows)), {"plan": {y: r.plan for y, r in rows.items()}}
+        )
+        for year, row in rows.items():
+            if row.is_signed_off:
+                self.fields[f"plan_{year}"].disabled = True
+        self.fields["reason"].label = "Reason for re-baselining"
+
+
+class ReprofileForm(ReasonForm, YearProfileMixin):
+    measures = ("forecast",)
+
+    def __init__(self, *args, benefit, years, **kwargs):
+        super().__init__(*args, **kwargs)
+        rows = {r.year: r for r in benefit.years.all()}
+        self.add_year_fields(
+            sorted(set(years) | set(rows)), {"forecast": {y: r.forecast for y, r in rows.items()}}
+        )
+        for year, row in rows.items():
+            if row.is_signed_off:
+                self.fields[f"forecast_{year}"].disabled = True
+        self.fields["reason"].label = "Reason for re-profiling"
+
+
+class ForecastCellForm(forms.Form):
+    forecast = MoneyField(label="Forecast", required=True)
+
+
+class ResolveFlagForm(GovukFormMixin, forms.Form):
+    ACTIONS = [
+        ("distinct", "They are distinct savings"),
+        ("duplicate", "They are the same saving: count it once"),
+    ]
+    budget_code = forms.CharField(widget=forms.HiddenInput)
+    year = forms.IntegerField(widget=forms.HiddenInput)
+    benefit_ids = forms.CharField(widget=forms.HiddenInput)
+    action = forms.ChoiceField(choices=ACTIONS, widget=forms.RadioSelect, label="Resolution")
+    duplicate = forms.ModelChoiceField(
+        queryset=FinancialBenefit.objects.none(),
+        required=False,
+        label="The benefit that duplicates the other (it will not be counted again)",
+    )
+    reason = forms.CharField(widget=forms.Textarea, label="Reason")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["duplicate"].queryset = FinancialBenefit.objects.select_related("project")
+        self.fields["duplicate"].label_from_instance = lambda b: (
+            f"{b.reference} {b.title} ({b.project.reference})"
+        )
+
+    def clean_benefit_ids(self):
+        try:
+            return sorted({int(i) for i in self.cleaned_data["benefit_ids"].split(",") if i})
+        except ValueError:
+            raise ValidationError("The flag's benefits are not valid") from None
+
+    def clean(self):
+        data = super().clean()
+        if data.get("action") == "duplicate":
+            duplicate = data.get("duplicate")
+            if duplicate is None:
+                self.add_error("duplicate", "Choose which benefit is the duplicate")
+            elif duplicate.pk not in (data.get("benefit_ids") or []):
+                self.add_error("duplicate", "Choose one of the benefits in this flag")
+        return data
+
+
+class ImportUploadForm(GovukFormMixin, forms.Form):
+    file = forms.FileField(
+        label="Benefits file (CSV or XLSX)",
+        help_text="One row per benefit, with one column per financial year for plan and forecast.",
+    )
+
+
+class CostForm(GovukFormMixin, forms.Form):
+    def __init__(self, *args, years, initial_rows, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.years = years
+        for year in years:
+            row = initial_rows.get(year)
+            for name, label in (
+                ("capital", "One-off capital"),
+                ("revenue", "One-off revenue"),
+                ("ongoing", "Ongoing revenue"),
+            ):
+                attr = {
+                    "capital": "capital_one_off",
+                    "revenue": "revenue_one_off",
+                    "ongoing": "revenue_ongoing",
+                }[name]
+                field = MoneyField(
+                    label=f"{label} {fy_label(year)}",
+                    initial=getattr(row, attr) if row else Decimal("0.00"),
+                )
+                field.widget.attrs["class"] = "govuk-input govuk-input--width-10"
+                self.fields[f"{name}_{year}"] = field
+
+    def rows(self):
+        return {
+            y: tuple(
+                self.cleaned_data.get(f"{n}_{y}") or Decimal("0.00")
+                for n in ("capital", "revenue", "ongoing")
+            )
+            for y in self.years
+        }
+
+    def year_headings(self):
+        return ["One-off capital", "One-off revenue", "Ongoing revenue"]
+
+    def year_rows(self):
+        return [
+            (fy_label(y), [self[f"{n}_{y}"] for n in ("capital", "revenue", "ongoing")])
+            for y in self.years
+        ]
+
+
+class OutcomeForm(GovukFormMixin, forms.ModelForm):
+    owner = UserChoiceField(queryset=User.objects.none(), required=False)
+
+    class Meta:
+        model = NonFinancialBenefit
+        fields = [
+            "project",
+            "title",
+            "description",
+            "owner",
+            "category",
+            "kind",
+            "kpi_name",
+            "unit",
+            "higher_is_better",
+            "baseline_value",
+            "baseline_date",
+            "target_value",
+            "target_date",
+            "frequency",
+        ]
+        widgets = {
+            "baseline_date": GovukDateInput,
+            "target_date": GovukDateInput,
+            "kind": forms.RadioSelect,
+        }
+
+    def __init__(self, *args, projects, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["project"].queryset = projects
+        self.fields["owner"].queryset = people()
+        self.fields["kind"].choices = [c for c in self.fields["kind"].choices if c[0]]
+
+
+class MeasurementForm(GovukFormMixin, forms.ModelForm):
+    class Meta:
+        model = KpiMeasurement
+        fields = ["measured_on", "value", "note", "source"]
+        widgets = {"measured_on": GovukDateInput}
+
+
+class NarrativeForm(GovukFormMixin, forms.ModelForm):
+    class Meta:
+        model = NarrativeEntry
+        fields = ["entry_date", "description", "evidence"]
+        widgets = {"entry_date": GovukDateInput}
+
+
+def editable_projects(user):
+    """Projects a user may add benefits to: all for PMO, their own for a PM."""
+    from pmo.permissions import roles_of
+
+    qs = Project.objects.select_related("lead_directorate").order_by("number")
+    if Role.PMO in roles_of(user) or user.is_superuser:
+        return qs
+    return qs.filter(project_manager=user)
+
+
+def month_default(today: datetime.date) -> str:
+    return today.strftime("%Y-%m")

@@ -1,0 +1,55 @@
+"""What the lead wires into other apps: annual savings per project (the
+prioritisation grid's bubble size) and the monthly pack's totals."""
+
+from decimal import Decimal
+
+import pytest
+
+from benefits import selectors
+from tests.benefits.factories import (
+    BenefitActualFactory,
+    BenefitYearFactory,
+    FinancialBenefitFactory,
+    this_year,
+)
+from tests.portfolio.factories import ProjectFactory
+
+pytestmark = pytest.mark.django_db
+FY = this_year()
+
+
+def test_annual_savings_are_the_forecast_budget_effect_counted_once():
+    project = ProjectFactory()
+    recurring = FinancialBenefitFactory(project=project, recurrence="recurring")
+    BenefitYearFactory(
+        benefit=recurring, year=FY - 1, plan=Decimal("0"), forecast=Decimal("400000.10")
+    )
+    one_off = FinancialBenefitFactory(project=project, recurrence="one_off")
+    BenefitYearFactory(benefit=one_off, year=FY - 1, forecast=Decimal("50000"))
+    duplicate = FinancialBenefitFactory(project=project, duplicate_of=recurring)
+    BenefitYearFactory(benefit=duplicate, year=FY, forecast=Decimal("999"))
+    other = BenefitYearFactory(year=FY, forecast=Decimal("12.34")).benefit
+    assert selectors.annual_savings_by_project(FY) == {
+        project.pk: Decimal("400000.10"),
+        other.project_id: Decimal("12.34"),
+    }
+
+
+def test_pack_totals_label_their_view_and_split_the_variance():
+    benefit = FinancialBenefitFactory(fte_proposed=Decimal("4"), fte_confirmed=Decimal("1.5"))
+    BenefitYearFactory(benefit=benefit, year=FY, plan=Decimal("1000"), forecast=Decimal("600"))
+    BenefitYearFactory(benefit=benefit, year=FY + 1, plan=Decimal("0"), forecast=Decimal("300"))
+    BenefitActualFactory(benefit=benefit, amount=Decimal("250.25"))
+    totals = selectors.pack_totals(FY)
+    assert totals["view_label"].startswith("Incremental")
+    assert (totals["plan"], totals["forecast"], totals["actual"]) == (
+        Decimal("1000.00"),
+        Decimal("600.00"),
+        Decimal("250.25"),
+    )
+    assert (totals["slipped"], totals["lost"], totals["new"]) == (
+        Decimal("300"),
+        Decimal("100"),
+        Decimal("0"),
+    )
+    assert totals["fte"] == {"proposed": Decimal("4.00"), "confirmed": Decimal("1.50")}
