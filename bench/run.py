@@ -109,43 +109,89 @@ def pages() -> list[dict]:
 
     project = Project.objects.order_by("number").first()
     return [
-        {"name": "Dashboard", "path": "/", "admin": "/admin/portfolio/project/",
-         "floor": "SELECT stage, COUNT(*) FROM portfolio_project GROUP BY stage"},
-        {"name": "Register", "path": "/projects/", "admin": "/admin/portfolio/project/",
-         "floor": ("SELECT p.id, p.reference, p.title, p.stage, d.name FROM portfolio_project p"
-                   " JOIN portfolio_directorate d ON d.id = p.lead_directorate_id"
-                   " ORDER BY p.number LIMIT 50")},
-        {"name": "Register, filtered", "path": "/projects/?stage=delivery&q=review",
-         "admin": "/admin/portfolio/project/?stage__exact=delivery&q=review",
-         "floor": ("SELECT p.id, p.reference, p.title FROM portfolio_project p"
-                   " WHERE p.stage = 'delivery' AND p.title LIKE '%%review%%'"
-                   " ORDER BY p.number LIMIT 50")},
-        {"name": "Project detail", "path": f"/projects/{project.reference}/",
-         "admin": f"/admin/portfolio/project/{project.pk}/change/",
-         "floor": f"SELECT * FROM portfolio_statusupdate WHERE project_id = {project.pk}"},
-        {"name": "Prioritisation grid", "path": "/prioritisation/grid/",
-         "admin": "/admin/prioritisation/assessment/",
-         "floor": "SELECT * FROM prioritisation_assessment WHERE status = 'moderated'"},
-        {"name": "Ranking", "path": "/prioritisation/ranking/",
-         "admin": "/admin/prioritisation/assessment/",
-         "floor": "SELECT * FROM prioritisation_assessment WHERE status = 'moderated'"},
-        {"name": "Change load", "path": "/prioritisation/capacity/",
-         "admin": "/admin/portfolio/service/",
-         "floor": ("SELECT ps.service_id, p.planned_start, p.forecast_end FROM portfolio_project p"
-                   " JOIN portfolio_project_services ps ON ps.project_id = p.id")},
-        {"name": "Benefits tracker", "path": "/benefits/",
-         "admin": "/admin/benefits/financialbenefit/",
-         "floor": "SELECT * FROM benefits_financialbenefit ORDER BY id LIMIT 50"},
-        {"name": "Benefits summary", "path": "/benefits/summary/",
-         "admin": "/admin/benefits/financialbenefit/",
-         "floor": "SELECT * FROM benefits_benefityear"},
-        {"name": "Outcomes", "path": "/benefits/outcomes/",
-         "admin": "/admin/benefits/nonfinancialbenefit/",
-         "floor": "SELECT * FROM benefits_nonfinancialbenefit"},
-        {"name": "Reports", "path": "/reports/", "admin": "/admin/pmo/reportrun/",
-         "floor": "SELECT * FROM pmo_reportrun ORDER BY id DESC LIMIT 50"},
-        {"name": "Partners", "path": "/partners/", "admin": "/admin/partners/partner/",
-         "floor": "SELECT * FROM partners_partner"},
+        {
+            "name": "Dashboard",
+            "path": "/",
+            "admin": "/admin/portfolio/project/",
+            "floor": "SELECT stage, COUNT(*) FROM portfolio_project GROUP BY stage",
+        },
+        {
+            "name": "Register",
+            "path": "/projects/",
+            "admin": "/admin/portfolio/project/",
+            "floor": (
+                "SELECT p.id, p.reference, p.title, p.stage, d.name FROM portfolio_project p"
+                " JOIN portfolio_directorate d ON d.id = p.lead_directorate_id"
+                " ORDER BY p.number LIMIT 50"
+            ),
+        },
+        {
+            "name": "Register, filtered",
+            "path": "/projects/?stage=delivery&q=review",
+            "admin": "/admin/portfolio/project/?stage__exact=delivery&q=review",
+            "floor": (
+                "SELECT p.id, p.reference, p.title FROM portfolio_project p"
+                " WHERE p.stage = 'delivery' AND p.title LIKE '%%review%%'"
+                " ORDER BY p.number LIMIT 50"
+            ),
+        },
+        {
+            "name": "Project detail",
+            "path": f"/projects/{project.reference}/",
+            "admin": f"/admin/portfolio/project/{project.pk}/change/",
+            "floor": f"SELECT * FROM portfolio_statusupdate WHERE project_id = {int(project.pk)}",  # noqa: S608
+        },
+        {
+            "name": "Prioritisation grid",
+            "path": "/prioritisation/grid/",
+            "admin": "/admin/prioritisation/assessment/",
+            "floor": "SELECT * FROM prioritisation_assessment WHERE status = 'moderated'",
+        },
+        {
+            "name": "Ranking",
+            "path": "/prioritisation/ranking/",
+            "admin": "/admin/prioritisation/assessment/",
+            "floor": "SELECT * FROM prioritisation_assessment WHERE status = 'moderated'",
+        },
+        {
+            "name": "Change load",
+            "path": "/prioritisation/capacity/",
+            "admin": "/admin/portfolio/service/",
+            "floor": (
+                "SELECT ps.service_id, p.planned_start, p.forecast_end FROM portfolio_project p"
+                " JOIN portfolio_project_services ps ON ps.project_id = p.id"
+            ),
+        },
+        {
+            "name": "Benefits tracker",
+            "path": "/benefits/",
+            "admin": "/admin/benefits/financialbenefit/",
+            "floor": "SELECT * FROM benefits_financialbenefit ORDER BY id LIMIT 50",
+        },
+        {
+            "name": "Benefits summary",
+            "path": "/benefits/summary/",
+            "admin": "/admin/benefits/financialbenefit/",
+            "floor": "SELECT * FROM benefits_benefityear",
+        },
+        {
+            "name": "Outcomes",
+            "path": "/benefits/outcomes/",
+            "admin": "/admin/benefits/nonfinancialbenefit/",
+            "floor": "SELECT * FROM benefits_nonfinancialbenefit",
+        },
+        {
+            "name": "Reports",
+            "path": "/reports/",
+            "admin": "/admin/pmo/reportrun/",
+            "floor": "SELECT * FROM pmo_reportrun ORDER BY id DESC LIMIT 50",
+        },
+        {
+            "name": "Partners",
+            "path": "/partners/",
+            "admin": "/admin/partners/partner/",
+            "floor": "SELECT * FROM partners_partner",
+        },
     ]
 
 
@@ -214,11 +260,18 @@ def child_export(name: str) -> None:
     body = b"".join(response.streaming_content) if response.streaming else response.content
     elapsed = time.perf_counter() - started
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(json.dumps({
-        "export": name, "status": response.status_code, "seconds": round(elapsed, 3),
-        "bytes": len(body), "peak_rss_mb": round(peak / 1024, 1),
-        "baseline_rss_mb": round(baseline / 1024, 1),
-    }))
+    print(
+        json.dumps(
+            {
+                "export": name,
+                "status": response.status_code,
+                "seconds": round(elapsed, 3),
+                "bytes": len(body),
+                "peak_rss_mb": round(peak / 1024, 1),
+                "baseline_rss_mb": round(baseline / 1024, 1),
+            }
+        )
+    )
 
 
 def measure_exports() -> list[dict]:
@@ -226,7 +279,10 @@ def measure_exports() -> list[dict]:
     for name in EXPORTS:
         out = subprocess.run(  # noqa: S603 (our own script)
             [sys.executable, __file__, "--child-export", name],
-            capture_output=True, text=True, check=False, env=os.environ.copy(),
+            capture_output=True,
+            text=True,
+            check=False,
+            env=os.environ.copy(),
         )
         try:
             row = json.loads(out.stdout.strip().splitlines()[-1])
@@ -267,8 +323,11 @@ def machine() -> dict:
         pass
     mem_gb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 1024**3
     return {
-        "cores": os.cpu_count(), "cpu": cpu, "memory_gb": round(mem_gb, 1),
-        "python": platform.python_version(), "database": database,
+        "cores": os.cpu_count(),
+        "cpu": cpu,
+        "memory_gb": round(mem_gb, 1),
+        "python": platform.python_version(),
+        "database": database,
         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
     }
 
@@ -296,14 +355,19 @@ def markdown(report: dict) -> str:
             continue
         floor = row.get("floor_ms")
         admin = row.get("admin_ms")
-        lines.append(
-            f"| {row['page']} | {row['median_ms']:.1f} | {row['queries']} | "
-            f"{row['bytes'] / 1024:.0f} | {f'{floor:.2f}' if floor else '–'} | "
-            f"{f'{row['median_ms'] / floor:.0f}' if floor else '–'} | "
-            f"{f'{admin:.1f}' if admin else '–'} | "
-            f"{f'{row['median_ms'] / admin:.2f}' if admin else '–'} | "
-            f"{'met' if row['within_budget'] else 'not met'} |"
-        )
+        median = row["median_ms"]
+        cells = [
+            row["page"],
+            f"{median:.1f}",
+            str(row["queries"]),
+            f"{row['bytes'] / 1024:.0f}",
+            f"{floor:.2f}" if floor else "–",
+            f"{median / floor:.0f}" if floor else "–",
+            f"{admin:.1f}" if admin else "–",
+            f"{median / admin:.2f}" if admin else "–",
+            "met" if row["within_budget"] else "not met",
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
     lines += ["", "| Export | Seconds | MB peak RSS | Size KB |", "| --- | ---: | ---: | ---: |"]
     for row in report["exports"]:
         if "seconds" in row:

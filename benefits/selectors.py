@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -755,6 +756,20 @@ def annual_savings_by_project(
     for project_id, amount in rows:
         totals[project_id] += amount or ZERO
     return {project_id: money.to_pence(total) for project_id, total in totals.items()}
+
+
+def forecast_savings_by_project(project_ids: Iterable[int]) -> dict[int, Decimal]:
+    """{project id: total forecast new (incremental) saving over every year
+    profiled}, each saving counted once. One query, summed in the database."""
+    rows = (
+        BenefitYear.objects.filter(
+            benefit__project_id__in=list(project_ids), benefit__duplicate_of__isnull=True
+        )
+        .values("benefit__project_id")
+        .annotate(total=Sum("forecast"))
+        .values_list("benefit__project_id", "total")
+    )
+    return {project_id: money.to_pence(total or ZERO) for project_id, total in rows}
 
 
 def fte_totals() -> dict[str, Decimal]:

@@ -137,13 +137,13 @@ def projects_in_tier(projects: QuerySet[Project], tier: int) -> QuerySet[Project
 
 
 def annual_savings_by_project(project_ids: Iterable[int]) -> dict[int, Decimal]:
-    """{project id: planned annual saving} for the grid's bubble size.
+    """{project id: annual saving} for the grid's bubble size: the benefits
+    tracker's forecast full-year budget effect this financial year, each
+    saving counted once (benefits owns the arithmetic)."""
+    from benefits.selectors import annual_savings_by_project as savings_this_year
 
-    The benefits app owns savings and is being built in parallel; until the
-    lead wires its selector in here this returns no figures, and the grid
-    says so rather than drawing made-up bubbles.
-    """
-    return {}
+    wanted = set(project_ids)
+    return {pid: amount for pid, amount in savings_this_year().items() if pid in wanted}
 
 
 # --- Scored projects: the grid and the ranking -------------------------------

@@ -31,13 +31,12 @@ ALERT_MONTHS = 6
 
 
 def project_savings(project_ids) -> dict[int, Decimal] | None:
-    """Savings per project, from the benefits tracker.
+    """Savings per project from the benefits tracker: the forecast new
+    (incremental) savings over every profiled year, each saving counted once,
+    so they compare with the partner's spend over the life of its work."""
+    from benefits.selectors import forecast_savings_by_project
 
-    The benefits app is built in parallel and is not wired in yet, so this
-    honestly answers None ("not available") rather than zero: a partner must
-    never appear to have supported projects that saved nothing.
-    """
-    return None
+    return forecast_savings_by_project(project_ids)
 
 
 def _partner_cost_sum(financial_year: int | None = None) -> Subquery:

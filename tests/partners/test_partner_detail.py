@@ -63,14 +63,29 @@ def test_it_shows_contracts_engagements_reviews_and_knowledge_transfer(client_as
     assert "In progress: <strong>1</strong> engagement" in page
 
 
-def test_savings_not_yet_available_are_never_shown_as_zero(client_as, partner):
+def test_projects_with_no_savings_recorded_are_never_shown_as_zero(client_as, partner):
     page = client_as(Role.FINANCE).get(f"/partners/{partner.pk}/").content.decode()
     assert "Spend against savings attributable to projects supported" in page
-    assert "Savings figures not yet available" in page
+    assert "No savings recorded yet for the 1 project supported" in page
     block = page[page.index('id="spend-against-savings"') :]
     block = block[: block.index("</dl>")]
     assert "£465,000.00" in block  # partner spend, all years
     assert "£0" not in block
+
+
+def test_savings_come_from_the_benefits_tracker_counted_once(client_as, partner):
+    from benefits.models import BenefitYear
+    from tests.benefits.factories import FinancialBenefitFactory
+
+    project = partner.engagements.get().project
+    benefit = FinancialBenefitFactory(project=project)
+    BenefitYear.objects.filter(benefit=benefit).delete()
+    BenefitYear.objects.create(benefit=benefit, year=2026, plan=100, forecast=Decimal("120000"))
+    BenefitYear.objects.create(benefit=benefit, year=2027, plan=100, forecast=Decimal("30000.50"))
+    duplicate = FinancialBenefitFactory(project=project, duplicate_of=benefit)
+    BenefitYear.objects.create(benefit=duplicate, year=2026, plan=1, forecast=Decimal("999999"))
+    page = client_as(Role.FINANCE).get(f"/partners/{partner.pk}/").content.decode()
+    assert "£150,000.50 forecast new savings (incremental, all years) from 1 project" in page
 
 
 def test_spend_against_savings_once_savings_are_wired(monkeypatch, partner):

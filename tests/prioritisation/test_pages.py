@@ -1,7 +1,9 @@
 """The grid, the ranking and its exports."""
 
 import csv
+import datetime
 import io
+from decimal import Decimal
 
 import openpyxl
 import pytest
@@ -218,3 +220,27 @@ def test_the_bubble_size_switch_keeps_the_filters(client_as):
     )
     assert f'href="?directorate={adults.pk}&amp;size=savings"' in page
     assert 'aria-current="true"><strong>One-off investment</strong>' in page
+
+
+def test_bubbles_sized_by_savings_use_this_years_forecast_budget_effect(client_as):
+    from benefits.models import BenefitYear
+    from benefits.money import financial_year_of
+    from tests.benefits.factories import FinancialBenefitFactory
+
+    project = ProjectFactory()
+    score(project)
+    benefit = FinancialBenefitFactory(project=project, recurrence="recurring")
+    this_year = financial_year_of(datetime.date.today())
+    BenefitYear.objects.create(
+        benefit=benefit, year=this_year - 1, plan=Decimal("0"), forecast=Decimal("250000")
+    )
+    response = client_as(Role.CLT).get("/prioritisation/grid/?size=savings")
+    # A recurring £250,000 that started last year still has a £250,000
+    # budget effect this year, though no new saving is made this year.
+    sizes = [
+        row[3]
+        for trace in response.context["figure"]["data"]
+        for row in trace.get("customdata", [])
+    ]
+    assert "£250,000" in sizes
+    assert "Annual savings are not recorded" not in response.content.decode()
