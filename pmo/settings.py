@@ -262,3 +262,7 @@ LOGGING = {
         "pmo.security": {"level": "INFO"},
     },
 }
+
+# History change reasons are sentences a PMO writes (gate overrides,
+# re-baselines): no 100-character cap, which PostgreSQL would enforce.
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
