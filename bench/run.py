@@ -66,6 +66,8 @@ def build_data(args) -> dict:
     from portfolio.models import Project
 
     call_command("migrate", verbosity=0)
+    # DEBUG is off, so pages need the hashed static files, as in production.
+    call_command("collectstatic", interactive=False, verbosity=0)
     existing = Project.objects.count()
     if existing == 0:
         call_command("seed_demo", password=args.password, stdout=open(os.devnull, "w"))
