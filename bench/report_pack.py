@@ -10,7 +10,7 @@ given; a worker process can share a file, unlike the in-memory test DB), adds
 N synthetic projects with two months of highlight reports, milestones, risks
 and gates through bulk_create, then generates the pack. With --worker it
 starts `celery -A pmo worker -P solo` and reads the worker's peak resident
-memory (VmHWM) from /proc. Results go to bench/results.json (git-ignored).
+memory (VmHWM) from /proc. Results go to bench/pack-results.json (git-ignored).
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def _configure(database_url: str, media_root: str) -> None:
     os.environ["DATABASE_URL"] = database_url
     os.environ["MEDIA_ROOT"] = media_root
-    os.environ.setdefault("SECRET_KEY", "benchmark-only-key")
+    os.environ.setdefault("SECRET_KEY", "benchmark-only-key-" + "x" * 40)
     os.environ.setdefault("LOG_LEVEL", "WARNING")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pmo.settings")
     sys.path.insert(0, str(ROOT))
@@ -209,7 +209,7 @@ def main() -> None:
         files={fmt: Path(f.path).stat().st_size for fmt, _label, f in run.files()},
     )
     print(json.dumps(result, indent=2))
-    (ROOT / "bench" / "results.json").write_text(json.dumps(result, indent=2))
+    (ROOT / "bench" / "pack-results.json").write_text(json.dumps(result, indent=2))
     if run.status != "succeeded":
         sys.exit(1)
 
