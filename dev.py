@@ -3,6 +3,7 @@
 
     python3.11 dev.py demo   # venv, install, migrate, demo council, serve on :8000
     python3.11 dev.py test   # venv, install, the whole test suite
+    python3.11 dev.py bench  # venv, install, bench/run.py (needs DATABASE_URL)
 
 The virtualenv lives in .venv and is reinstalled only when requirements.lock
 changes. Extra arguments after `test` go to pytest.
@@ -58,7 +59,14 @@ def test() -> None:
     os.execv(str(PYTHON), [str(PYTHON), "-m", "pytest", *sys.argv[2:]])  # noqa: S606
 
 
-COMMANDS = {"demo": demo, "test": test}
+def bench() -> None:
+    """bench/run.py with its arguments (see its docstring)."""
+    ensure_venv()
+    os.chdir(ROOT)
+    os.execv(str(PYTHON), [str(PYTHON), "bench/run.py", *sys.argv[2:]])  # noqa: S606
+
+
+COMMANDS = {"demo": demo, "test": test, "bench": bench}
 
 if __name__ == "__main__":
     if len(sys.argv) < 2 or sys.argv[1] not in COMMANDS:
