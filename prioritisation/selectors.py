@@ -293,12 +293,12 @@ class GridPoint:
 
 def grid_points(filters: ProjectFilters | None = None) -> list[GridPoint]:
     """Every project with a current (moderated) assessment matching the
-    filters, highest impact first. Two queries (the points; the ranges)."""
+    filters, in no particular order. Two queries (the points; the ranges)."""
     ranges = ranges_by_model()
     rows = (
         (filters or ProjectFilters())
         .apply(Assessment.objects.filter(is_current=True))
-        .order_by("-impact", "risk", "project__number")
+        .order_by()  # the scatter needs no order; sorting 10,000 rows costs
         .values_list(
             "project_id",
             "project__reference",
@@ -452,9 +452,21 @@ class LoadCell:
     load: int = 0
     count: int = 0
     deferred_count: int = 0
-    entry_ids: list[int] = field(default_factory=list)
-    deferred_ids: list[int] = field(default_factory=list)
+    index: int = 0
+    # (project id, quarter indexes it loads, quarter indexes phasing moved it
+    # out of) for every project affecting the service, shared by its cells.
+    members: list[tuple[int, tuple[int, ...], tuple[int, ...]]] = field(
+        default_factory=list, repr=False, compare=False
+    )
     _loader: ChangeLoad | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def entry_ids(self) -> list[int]:
+        return [pid for pid, loaded, _ in self.members if self.index in loaded]
+
+    @property
+    def deferred_ids(self) -> list[int]:
+        return [pid for pid, _, moved in self.members if self.index in moved]
 
     @cached_property
     def entries(self) -> list[LoadEntry]:
@@ -562,40 +574,61 @@ def change_load(
             "services",
         )
     )
-    # Which quarters each project loads and which phasing moved it out of,
-    # worked out once per project (rows come grouped by project; a project
-    # with no services gives one row whose service is None, skipped).
-    last_pid = None
-    loaded: list[int] = []
-    moved: list[int] = []
-    load = 1
+    # Which quarters a project loads, and which phasing moved it out of,
+    # depend only on its dates and phase: worked out once per distinct
+    # (start, end, phase, target), then each row adds its load to plain
+    # lists of ints (cells are filled in at the end).
+    spans: dict[tuple, tuple[tuple[int, ...], tuple[int, ...]]] = {}
+    totals = {pk: [0] * quarters for pk in cells_by_service}
+    counts = {pk: [0] * quarters for pk in cells_by_service}
+    deferred_counts = {pk: [0] * quarters for pk in cells_by_service}
+    members = {pk: [] for pk in cells_by_service}
     for pid, start, planned_end, forecast_end, phase, target, service_id in rows:
-        if pid != last_pid:
-            last_pid = pid
-            end = forecast_end or planned_end
-            window = phased_window(start, end, today=today, phase=phase, target_quarter=target)
-            unphased = phased_window(start, end, today=today, phase=None) if phase else window
-            loaded, moved = [], []
-            for index, (q_start, q_end) in enumerate(quarter_spans):
-                if window and window[0] <= q_end and window[1] >= q_start:
-                    loaded.append(index)
-                elif unphased and unphased[0] <= q_end and unphased[1] >= q_start:
-                    moved.append(index)
-            project_range = result.ranges.get(pid)
-            load = load_of(project_range.tier if project_range else None, weighted=weighted)
-        cells = cells_by_service.get(service_id)
-        if cells is None:
+        service_members = members.get(service_id)
+        if service_members is None:
             continue
-        for index in loaded:
-            cell = cells[index]
-            cell.load += load
-            cell.count += 1
-            cell.entry_ids.append(pid)
+        key = (start, forecast_end or planned_end, phase, target)
+        span = spans.get(key)
+        if span is None:
+            span = spans[key] = _quarters_loaded(key, quarter_spans, today)
+        loaded, moved = span
+        if not loaded and not moved:
+            continue
+        service_members.append((pid, loaded, moved))
+        if loaded:
+            project_range = result.ranges.get(pid) if weighted else None
+            load = load_of(project_range.tier if project_range else None, weighted=weighted)
+            service_totals, service_counts = totals[service_id], counts[service_id]
+            for index in loaded:
+                service_totals[index] += load
+                service_counts[index] += 1
         for index in moved:
-            cell = cells[index]
-            cell.deferred_count += 1
-            cell.deferred_ids.append(pid)
+            deferred_counts[service_id][index] += 1
+    for service_id, cells in cells_by_service.items():
+        for index, cell in enumerate(cells):
+            cell.load = totals[service_id][index]
+            cell.count = counts[service_id][index]
+            cell.deferred_count = deferred_counts[service_id][index]
+            cell.members = members[service_id]
+            cell.index = index
     return result
+
+
+def _quarters_loaded(
+    key: tuple, quarter_spans: list[tuple[datetime.date, datetime.date]], today: datetime.date
+) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """(indexes of the quarters a project loads after phasing, indexes of
+    those phasing moved it out of) for key = (start, end, phase, target)."""
+    start, end, phase, target = key
+    window = phased_window(start, end, today=today, phase=phase, target_quarter=target)
+    unphased = phased_window(start, end, today=today, phase=None) if phase else window
+    loaded, moved = [], []
+    for index, (q_start, q_end) in enumerate(quarter_spans):
+        if window and window[0] <= q_end and window[1] >= q_start:
+            loaded.append(index)
+        elif unphased and unphased[0] <= q_end and unphased[1] >= q_start:
+            moved.append(index)
+    return tuple(loaded), tuple(moved)
 
 
 # --- What-if and calibration -------------------------------------------------
