@@ -35,13 +35,14 @@ LABEL_POSITION = {
 def bubble_sizes(values: list[Decimal]) -> list[float]:
     """Area proportional to the value, between MIN_SIZE and MAX_SIZE pixels
     across; all equal when there is nothing to compare."""
-    largest = max(values, default=Decimal(0))
+    # Floats: a marker's pixel size needs no Decimal precision, and Decimal
+    # division for 10,000 markers showed in the grid's time.
+    floats = [max(float(v), 0.0) for v in values]
+    largest = max(floats, default=0.0)
     if largest <= 0:
         return [float(MIN_SIZE + 6)] * len(values)
-    return [
-        round(MIN_SIZE + (MAX_SIZE - MIN_SIZE) * float(max(v, Decimal(0)) / largest) ** 0.5, 1)
-        for v in values
-    ]
+    span = MAX_SIZE - MIN_SIZE
+    return [round(MIN_SIZE + span * (v / largest) ** 0.5, 1) for v in floats]
 
 
 def grid_figure(

@@ -490,7 +490,7 @@ class ChangeLoad:
     quarters: list[datetime.date]
     rows: list[tuple[Service, list[LoadCell]]]
     weighted: bool
-    ranges: dict[int, RangeInfo] = field(default_factory=dict, repr=False)
+    ranges: dict[int, RangeInfo] | None = field(default=None, repr=False)
 
     @property
     def quarter_labels(self) -> list[str]:
@@ -511,12 +511,14 @@ class ChangeLoad:
         return None
 
     def entries_for(self, project_ids: list[int]) -> list[LoadEntry]:
-        """The projects behind a cell, in the order they were counted. One query."""
+        """The projects behind a cell, in the order they were counted: one
+        query, plus two for their ranges (current_ranges) when not weighted."""
         projects = Project.objects.select_related("phase").in_bulk(project_ids)
+        ranges = self.ranges if self.ranges is not None else current_ranges(project_ids)
         entries = []
         for pid in project_ids:
             project = projects[pid]
-            project_range = self.ranges.get(pid)
+            project_range = ranges.get(pid)
             entries.append(
                 LoadEntry(
                     project,
@@ -544,10 +546,9 @@ def change_load(
     scoring.TIER_LOAD by their current range. A cell also counts the
     projects that phasing has moved out of it, so the relief shows.
 
-    Four queries: services; current assessments and every model's ranges
-    (current_ranges); and one narrow row per active project and service it
-    affects, walked once. A cell's projects are read only when asked for
-    (LoadCell.entries).
+    Two queries: services; and one narrow row per active project and service
+    it affects, walked once. Weighting adds two (current_ranges). A cell's
+    projects are read only when asked for (LoadCell.entries).
     """
     first = quarter_start(today)
     quarter_starts = [add_quarters(first, n) for n in range(quarters)]
@@ -556,7 +557,9 @@ def change_load(
     if directorate_id:
         services = services.filter(directorate_id=directorate_id)
     services = list(services)
-    result = ChangeLoad(quarter_starts, [], weighted, current_ranges())
+    # Ranges only count towards the load when weighting; otherwise a cell's
+    # projects read their own when listed (ChangeLoad.entries_for).
+    result = ChangeLoad(quarter_starts, [], weighted, current_ranges() if weighted else None)
     cells_by_service = {
         s.pk: [LoadCell(s, q, _loader=result) for q in quarter_starts] for s in services
     }
@@ -596,7 +599,7 @@ def change_load(
             continue
         service_members.append((pid, loaded, moved))
         if loaded:
-            project_range = result.ranges.get(pid) if weighted else None
+            project_range = result.ranges.get(pid) if weighted else None  # type: ignore[union-attr]
             load = load_of(project_range.tier if project_range else None, weighted=weighted)
             service_totals, service_counts = totals[service_id], counts[service_id]
             for index in loaded:
