@@ -214,7 +214,17 @@ class Assessment(models.Model):
                 name="assessment_scores_0_to_100",
             ),
         ]
-        indexes = [models.Index(fields=["is_current", "tier"])]
+        indexes = [
+            models.Index(fields=["is_current", "tier"]),
+            # The ranking's order (higher impact, then lower risk) over current
+            # scores: RANK() OVER and a page's LIMIT read it in order instead
+            # of sorting the whole portfolio for every page.
+            models.Index(
+                fields=["-impact", "risk"],
+                condition=Q(is_current=True),
+                name="current_priority_order",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.project.reference} v{self.model.number} {self.get_status_display()}"

@@ -10,12 +10,16 @@ Python over those rows.
 from __future__ import annotations
 
 import datetime
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
+from typing import NamedTuple
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, F, QuerySet, Window
+from django.db.models.functions import Rank
 
 from portfolio.models import Project, Service, Stage
 from prioritisation.models import (
@@ -34,12 +38,10 @@ from prioritisation.scoring import (
     Tier,
     add_quarters,
     band_edges,
-    band_of,
     load_of,
     load_status,
-    overlaps,
     phased_window,
-    priority_ranks,
+    quarter_end,
     quarter_label,
     quarter_start,
     tier_for,
@@ -193,12 +195,20 @@ class ScoredProject:
         return self.project.total_investment
 
 
-def scored_projects(filters: ProjectFilters | None = None) -> list[ScoredProject]:
-    """Projects with a current (moderated) assessment, in priority order,
-    each with its rank. Two queries."""
-    assessments = (
+PRIORITY_RANK = Window(Rank(), order_by=[F("impact").desc(), F("risk").asc()])
+PRIORITY_ORDER = ("-impact", "risk", "project__number")
+
+
+def ranked_assessments(filters: ProjectFilters | None = None) -> QuerySet[Assessment]:
+    """Current (moderated) assessments matching the filters, in priority
+    order, each annotated with its `rank` among them. The rank is worked
+    out by the database (RANK() OVER: higher impact first, then lower risk,
+    ties share a rank, as scoring.priority_ranks), so no page has to load
+    every project to number its own rows."""
+    return (
         (filters or ProjectFilters())
         .apply(Assessment.objects.filter(is_current=True))
+        .annotate(rank=PRIORITY_RANK)
         .select_related(
             "model",
             "project",
@@ -206,26 +216,126 @@ def scored_projects(filters: ProjectFilters | None = None) -> list[ScoredProject
             "project__workstream",
             "project__phase",
         )
+        .order_by(*PRIORITY_ORDER)
     )
-    ranges = ranges_by_model()
-    rows = []
-    for a in assessments:
-        rows.append(
-            ScoredProject(
-                project=a.project,
-                assessment_id=a.pk,
-                impact=a.impact,
-                risk=a.risk,
-                range=ranges[(a.model_id, a.tier)],
-                assessed_on=a.assessed_on,
-                model_number=a.model.number,
-                phase=getattr(a.project, "phase", None),
-            )
+
+
+def ranking_order(filters: ProjectFilters | None = None) -> QuerySet:
+    """(assessment id, rank) pairs in priority order: narrow rows, so the
+    database ranks and sorts the whole portfolio in memory and a page of
+    the ranking slices 100 of them (LIMIT/OFFSET). See scored_page."""
+    return (
+        (filters or ProjectFilters())
+        .apply(Assessment.objects.filter(is_current=True))
+        .annotate(rank=PRIORITY_RANK)
+        .order_by(*PRIORITY_ORDER)
+        .values_list("pk", "rank")
+    )
+
+
+def scored_page(pairs: Iterable[tuple[int, int]]) -> list[ScoredProject]:
+    """The ScoredProjects for a page of `ranking_order`, in its order and
+    with its ranks. Two queries (the page's assessments in full; the ranges)."""
+    ranks = dict(pairs)
+    assessments = Assessment.objects.filter(pk__in=list(ranks)).select_related(
+        "model", "project", "project__lead_directorate", "project__workstream", "project__phase"
+    )
+    by_id = {a.pk: a for a in assessments}
+    for pk, rank in ranks.items():
+        by_id[pk].rank = rank
+    return scored_rows([by_id[pk] for pk in ranks], ranges_by_model())
+
+
+def scored_rows(
+    assessments: Iterable[Assessment], ranges: dict[tuple[int, int], RangeInfo]
+) -> list[ScoredProject]:
+    """ScoredProjects from assessments read by `ranked_assessments`."""
+    return [
+        ScoredProject(
+            project=a.project,
+            assessment_id=a.pk,
+            impact=a.impact,
+            risk=a.risk,
+            range=ranges[(a.model_id, a.tier)],
+            assessed_on=a.assessed_on,
+            model_number=a.model.number,
+            phase=getattr(a.project, "phase", None),
+            rank=getattr(a, "rank", 0),
         )
-    for row, rank in zip(rows, priority_ranks([(r.impact, r.risk) for r in rows]), strict=True):
-        row.rank = rank
-    rows.sort(key=lambda r: (r.rank, r.project.number))
-    return rows
+        for a in assessments
+    ]
+
+
+def scored_projects(filters: ProjectFilters | None = None) -> list[ScoredProject]:
+    """Projects with a current (moderated) assessment, in priority order,
+    each with its rank, for the exports. Two queries."""
+    ranges = ranges_by_model()
+    return scored_rows(ranked_assessments(filters), ranges)
+
+
+class GridPoint(NamedTuple):
+    """One project on the grid: only what the scatter, the count matrix and
+    the range counts need, read as plain values (no model instances; a
+    tuple, the cheapest record to build 10,000 of), so the whole portfolio
+    fits in one narrow query."""
+
+    project_id: int
+    reference: str
+    title: str
+    impact: Decimal
+    risk: Decimal
+    range: RangeInfo
+    investment: Decimal
+
+    @property
+    def tier(self) -> Tier:
+        return self.range.tier
+
+
+def grid_points(filters: ProjectFilters | None = None) -> list[GridPoint]:
+    """Every project with a current (moderated) assessment matching the
+    filters, in no particular order. Two queries (the points; the ranges)."""
+    ranges = ranges_by_model()
+    rows = (
+        (filters or ProjectFilters())
+        .apply(Assessment.objects.filter(is_current=True))
+        .order_by()  # the scatter needs no order; sorting 10,000 rows costs
+        .annotate(investment=F("project__capital_investment") + F("project__revenue_investment"))
+        .values_list(
+            "project_id",
+            "project__reference",
+            "project__title",
+            "impact",
+            "risk",
+            "model_id",
+            "tier",
+            "investment",
+        )
+    )
+    return [
+        GridPoint(pid, ref, title, impact, risk, ranges[(model_id, tier)], investment)
+        for pid, ref, title, impact, risk, model_id, tier, investment in rows
+    ]
+
+
+def scored_in_cell(
+    filters: ProjectFilters | None, model: ScoringModel, impact_band: Band, risk_band: Band
+) -> list[ScoredProject]:
+    """The scored projects in one cell of the count matrix (its impact and
+    risk bands), read in full for the list under the grid. Two queries."""
+    assessments = ranked_assessments(filters).filter(
+        **_band_lookup("impact", impact_band), **_band_lookup("risk", risk_band)
+    )
+    return scored_rows(assessments, ranges_by_model())
+
+
+def _band_lookup(field_name: str, band: Band) -> dict:
+    # The same edges as scoring.band_of: a band holds low <= score < high,
+    # and the last band runs up to and including 100.
+    lookup = {f"{field_name}__gte": band.low}
+    if not band.is_last:
+        lookup[f"{field_name}__lt"] = band.high
+    return lookup
 
 
 def unscored_count(filters: ProjectFilters | None = None) -> int:
@@ -285,14 +395,12 @@ class MatrixCell:
     impact_band: Band
     risk_band: Band
     tier: Tier
+    count: int = 0
+    # Listed only for the selected cell (see scored_in_cell).
     projects: list[ScoredProject] = field(default_factory=list)
 
-    @property
-    def count(self) -> int:
-        return len(self.projects)
 
-
-def count_matrix(rows: list[ScoredProject], model: ScoringModel) -> list[list[MatrixCell]]:
+def count_matrix(rows: list[GridPoint], model: ScoringModel) -> list[list[MatrixCell]]:
     """Impact bands (rows, highest first) x risk bands (columns, lowest
     first). Each cell lies wholly inside one range, because the bands are
     cut at the thresholds."""
@@ -305,12 +413,13 @@ def count_matrix(rows: list[ScoredProject], model: ScoringModel) -> list[list[Ma
         for i in impact_bands
         for r in risk_bands
     }
+    # band_of, with the edges worked out once rather than per project.
+    impact_edges = band_edges(model.impact_threshold)[1:4]
+    risk_edges = band_edges(model.risk_threshold)[1:4]
     for row in rows:
-        key = (
-            band_of(row.impact, model.impact_threshold),
-            band_of(row.risk, model.risk_threshold),
-        )
-        matrix[key].projects.append(row)
+        matrix[
+            (bisect_right(impact_edges, row.impact), bisect_right(risk_edges, row.risk))
+        ].count += 1
     return [[matrix[(i.index, r.index)] for r in risk_bands] for i in reversed(impact_bands)]
 
 
@@ -334,18 +443,39 @@ class LoadEntry:
 
 @dataclass
 class LoadCell:
+    """One service in one quarter. The counts are worked out for every
+    cell; the projects behind them (`entries`, `deferred`) are read only
+    when a cell's are asked for, one query for that cell, so the page reads
+    the whole portfolio as narrow rows and lists a single cell in full."""
+
     service: Service
     quarter: datetime.date
-    entries: list[LoadEntry] = field(default_factory=list)
-    deferred: list[LoadEntry] = field(default_factory=list)
+    load: int = 0
+    count: int = 0
+    deferred_count: int = 0
+    index: int = 0
+    # (project id, quarter indexes it loads, quarter indexes phasing moved it
+    # out of) for every project affecting the service, shared by its cells.
+    members: list[tuple[int, tuple[int, ...], tuple[int, ...]]] = field(
+        default_factory=list, repr=False, compare=False
+    )
+    _loader: ChangeLoad | None = field(default=None, repr=False, compare=False)
 
     @property
-    def load(self) -> int:
-        return sum(e.load for e in self.entries)
+    def entry_ids(self) -> list[int]:
+        return [pid for pid, loaded, _ in self.members if self.index in loaded]
 
     @property
-    def count(self) -> int:
-        return len(self.entries)
+    def deferred_ids(self) -> list[int]:
+        return [pid for pid, _, moved in self.members if self.index in moved]
+
+    @cached_property
+    def entries(self) -> list[LoadEntry]:
+        return self._loader.entries_for(self.entry_ids) if self._loader else []
+
+    @cached_property
+    def deferred(self) -> list[LoadEntry]:
+        return self._loader.entries_for(self.deferred_ids) if self._loader else []
 
     @property
     def status(self) -> str:
@@ -361,6 +491,7 @@ class ChangeLoad:
     quarters: list[datetime.date]
     rows: list[tuple[Service, list[LoadCell]]]
     weighted: bool
+    ranges: dict[int, RangeInfo] | None = field(default=None, repr=False)
 
     @property
     def quarter_labels(self) -> list[str]:
@@ -380,6 +511,25 @@ class ChangeLoad:
                         return cell
         return None
 
+    def entries_for(self, project_ids: list[int]) -> list[LoadEntry]:
+        """The projects behind a cell, in the order they were counted: one
+        query, plus two for their ranges (current_ranges) when not weighted."""
+        projects = Project.objects.select_related("phase").in_bulk(project_ids)
+        ranges = self.ranges if self.ranges is not None else current_ranges(project_ids)
+        entries = []
+        for pid in project_ids:
+            project = projects[pid]
+            project_range = ranges.get(pid)
+            entries.append(
+                LoadEntry(
+                    project,
+                    load_of(project_range.tier if project_range else None, weighted=self.weighted),
+                    project_range,
+                    getattr(project, "phase", None),
+                )
+            )
+        return entries
+
 
 def change_load(
     *,
@@ -394,54 +544,95 @@ def change_load(
     service whose phased window (see scoring.phased_window: planned start to
     forecast end, else planned end, moved by the project's phase) overlaps
     the quarter. The load is their count, or with `weighted` the sum of
-    scoring.TIER_LOAD by their current range. A cell also lists the projects
-    that phasing has moved out of it, so the relief shows. Five queries.
+    scoring.TIER_LOAD by their current range. A cell also counts the
+    projects that phasing has moved out of it, so the relief shows.
+
+    Two queries: services; and one narrow row per active project and service
+    it affects, walked once. Weighting adds two (current_ranges). A cell's
+    projects are read only when asked for (LoadCell.entries).
     """
     first = quarter_start(today)
     quarter_starts = [add_quarters(first, n) for n in range(quarters)]
+    quarter_spans = [(q, quarter_end(q)) for q in quarter_starts]
     services = Service.objects.select_related("directorate")
     if directorate_id:
         services = services.filter(directorate_id=directorate_id)
     services = list(services)
-    cells = {(s.pk, q): LoadCell(s, q) for s in services for q in quarter_starts}
-    ranges = current_ranges()
-    projects = (
+    # Ranges only count towards the load when weighting; otherwise a cell's
+    # projects read their own when listed (ChangeLoad.entries_for).
+    result = ChangeLoad(quarter_starts, [], weighted, current_ranges() if weighted else None)
+    cells_by_service = {
+        s.pk: [LoadCell(s, q, _loader=result) for q in quarter_starts] for s in services
+    }
+    result.rows = [(s, cells_by_service[s.pk]) for s in services]
+    rows = (
         Project.objects.active()
-        .select_related("phase")
-        .prefetch_related(Prefetch("services", queryset=Service.objects.only("pk")))
-    )
-    for project in projects:
-        phase = getattr(project, "phase", None)
-        end = project.forecast_end or project.planned_end
-        window = phased_window(
-            project.planned_start,
-            end,
-            today=today,
-            phase=phase.phase if phase else None,
-            target_quarter=phase.target_quarter if phase else None,
+        .order_by("pk")
+        .values_list(
+            "pk",
+            "planned_start",
+            "planned_end",
+            "forecast_end",
+            "phase__phase",
+            "phase__target_quarter",
+            "services",
         )
-        unphased = phased_window(project.planned_start, end, today=today, phase=None)
-        project_range = ranges.get(project.pk)
-        entry = LoadEntry(
-            project,
-            load_of(project_range.tier if project_range else None, weighted=weighted),
-            project_range,
-            phase,
-        )
-        for service in project.services.all():
-            for quarter in quarter_starts:
-                cell = cells.get((service.pk, quarter))
-                if cell is None:
-                    continue
-                if window and overlaps(window, quarter):
-                    cell.entries.append(entry)
-                elif unphased and overlaps(unphased, quarter):
-                    cell.deferred.append(entry)
-    return ChangeLoad(
-        quarter_starts,
-        [(s, [cells[(s.pk, q)] for q in quarter_starts]) for s in services],
-        weighted,
     )
+    # Which quarters a project loads, and which phasing moved it out of,
+    # depend only on its dates and phase: worked out once per distinct
+    # (start, end, phase, target), then each row adds its load to plain
+    # lists of ints (cells are filled in at the end).
+    spans: dict[tuple, tuple[tuple[int, ...], tuple[int, ...]]] = {}
+    totals = {pk: [0] * quarters for pk in cells_by_service}
+    counts = {pk: [0] * quarters for pk in cells_by_service}
+    deferred_counts = {pk: [0] * quarters for pk in cells_by_service}
+    members = {pk: [] for pk in cells_by_service}
+    for pid, start, planned_end, forecast_end, phase, target, service_id in rows:
+        service_members = members.get(service_id)
+        if service_members is None:
+            continue
+        key = (start, forecast_end or planned_end, phase, target)
+        span = spans.get(key)
+        if span is None:
+            span = spans[key] = _quarters_loaded(key, quarter_spans, today)
+        loaded, moved = span
+        if not loaded and not moved:
+            continue
+        service_members.append((pid, loaded, moved))
+        if loaded:
+            project_range = result.ranges.get(pid) if weighted else None  # type: ignore[union-attr]
+            load = load_of(project_range.tier if project_range else None, weighted=weighted)
+            service_totals, service_counts = totals[service_id], counts[service_id]
+            for index in loaded:
+                service_totals[index] += load
+                service_counts[index] += 1
+        for index in moved:
+            deferred_counts[service_id][index] += 1
+    for service_id, cells in cells_by_service.items():
+        for index, cell in enumerate(cells):
+            cell.load = totals[service_id][index]
+            cell.count = counts[service_id][index]
+            cell.deferred_count = deferred_counts[service_id][index]
+            cell.members = members[service_id]
+            cell.index = index
+    return result
+
+
+def _quarters_loaded(
+    key: tuple, quarter_spans: list[tuple[datetime.date, datetime.date]], today: datetime.date
+) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """(indexes of the quarters a project loads after phasing, indexes of
+    those phasing moved it out of) for key = (start, end, phase, target)."""
+    start, end, phase, target = key
+    window = phased_window(start, end, today=today, phase=phase, target_quarter=target)
+    unphased = phased_window(start, end, today=today, phase=None) if phase else window
+    loaded, moved = [], []
+    for index, (q_start, q_end) in enumerate(quarter_spans):
+        if window and window[0] <= q_end and window[1] >= q_start:
+            loaded.append(index)
+        elif unphased and unphased[0] <= q_end and unphased[1] >= q_start:
+            moved.append(index)
+    return tuple(loaded), tuple(moved)
 
 
 # --- What-if and calibration -------------------------------------------------

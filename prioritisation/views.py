@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from pmo.permissions import can, require
 from portfolio.models import Directorate, Project
 from prioritisation import exports, selectors, services
-from prioritisation.charts import grid_figure
+from prioritisation.charts import figure_json, grid_figure
 from prioritisation.forms import (
     AssessmentForm,
     CalibrationForm,
@@ -41,12 +41,12 @@ def _grid_context(request, *, present: bool) -> dict:
     size = (form.cleaned_data.get("size") if form.is_valid() else "") or "investment"
     model = selectors.active_model()
     ranges = selectors.ranges_of(model)
-    rows = selectors.scored_projects(filters)
+    rows = selectors.grid_points(filters)
     if size == "savings":
-        size_values = selectors.annual_savings_by_project([r.project.pk for r in rows])
+        size_values = selectors.annual_savings_by_project([r.project_id for r in rows])
         size_label = "Annual savings"
     else:
-        size_values = {r.project.pk: r.investment for r in rows}
+        size_values = {r.project_id: r.investment for r in rows}
         size_label = "One-off investment"
     figure = grid_figure(
         rows,
@@ -59,6 +59,10 @@ def _grid_context(request, *, present: bool) -> dict:
     )
     matrix = selectors.count_matrix(rows, model)
     selected = _selected_cell(request, matrix)
+    if selected is not None and selected.count:
+        selected.projects = selectors.scored_in_cell(
+            filters, model, selected.impact_band, selected.risk_band
+        )
     query = request.GET.copy()
     for key in ("impact", "risk"):
         query.pop(key, None)
@@ -73,6 +77,7 @@ def _grid_context(request, *, present: bool) -> dict:
         "ranges": ranges,
         "rows": rows,
         "figure": figure,
+        "figure_json": figure_json(figure),
         "matrix": matrix,
         "risk_bands": [cell.risk_band for cell in matrix[0]],
         "selected": selected,
@@ -132,8 +137,11 @@ def ranking(request):
     """The whole portfolio is ranked (ranks are portfolio-wide); the page
     shows it 100 at a time so a 10,000-project portfolio stays usable."""
     require(request, "view")
-    rows = selectors.scored_projects()
-    page = Paginator(rows, RANKING_PAGE_SIZE).get_page(request.GET.get("page"))
+    # Ranks come from the database (RANK() OVER the whole portfolio), so only
+    # the page's 100 rows are read in full.
+    paginator = Paginator(selectors.ranking_order(), RANKING_PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    page.object_list = selectors.scored_page(page.object_list)
     today = timezone.localdate()
     may_phase = can(request.user, "set_phase")
     if may_phase:
@@ -147,7 +155,7 @@ def ranking(request):
         {
             "rows": page.object_list,
             "page": page,
-            "total": len(rows),
+            "total": paginator.count,
             "may_phase": may_phase,
             "unscored": selectors.unscored_count(),
         },

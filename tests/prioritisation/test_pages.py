@@ -61,11 +61,11 @@ def test_the_grid_filters_by_directorate_stage_and_phase(client_as, roles):
     Phase.objects.create(project=elsewhere, phase="next", reason="Wait for the new system.")
     client = client_as(Role.FINANCE)
     rows = client.get(f"/prioritisation/grid/?directorate={adults.pk}").context["rows"]
-    assert [r.project for r in rows] == [in_adults]
+    assert [r.project_id for r in rows] == [in_adults.pk]
     rows = client.get("/prioritisation/grid/?stage=discovery").context["rows"]
-    assert [r.project for r in rows] == [elsewhere]
+    assert [r.project_id for r in rows] == [elsewhere.pk]
     rows = client.get("/prioritisation/grid/?phase=none").context["rows"]
-    assert [r.project for r in rows] == [in_adults]
+    assert [r.project_id for r in rows] == [in_adults.pk]
 
 
 def test_closed_projects_are_left_off_unless_asked_for(client_as):
@@ -74,8 +74,8 @@ def test_closed_projects_are_left_off_unless_asked_for(client_as):
     client = client_as(Role.CLT)
     assert client.get("/prioritisation/grid/").context["rows"] == []
     assert [
-        r.project for r in client.get("/prioritisation/grid/?stage=closed").context["rows"]
-    ] == [closed]
+        r.project_id for r in client.get("/prioritisation/grid/?stage=closed").context["rows"]
+    ] == [closed.pk]
 
 
 def test_the_count_matrix_counts_each_band_and_a_cell_lists_its_projects(client_as):

@@ -25,8 +25,8 @@ def portfolio(request):
 @pytest.mark.parametrize("portfolio", SIZES, indirect=True)
 def test_the_grid_reads_a_fixed_number_of_queries(client_as, portfolio, django_assert_num_queries):
     client = client_as(Role.CLT)
-    # + the active model, its criteria, its ranges; the current assessments
-    # with project, directorate, workstream, phase and model; every model's
+    # + the active model, its criteria, its ranges; the grid's points (one
+    # narrow row per current assessment, no model instances); every model's
     # ranges; the unscored count; the directorate and workstream filter choices.
     with django_assert_num_queries(SIGNED_IN + 3 + 1 + 1 + 1 + 2):
         response = client.get("/prioritisation/grid/")
@@ -38,9 +38,11 @@ def test_the_ranking_reads_a_fixed_number_of_queries(
     client_as, portfolio, django_assert_num_queries
 ):
     client = client_as(Role.PMO)
-    # + the current assessments with project, directorate, workstream, phase
-    # and model; every model's ranges; the unscored count.
-    with django_assert_num_queries(SIGNED_IN + 1 + 1 + 1):
+    # + the count of ranked projects; the page's (assessment, rank) pairs,
+    # ranked by the database over the whole portfolio; those 100 assessments
+    # with project, directorate, workstream, phase and model; every model's
+    # ranges; the unscored count.
+    with django_assert_num_queries(SIGNED_IN + 1 + 1 + 1 + 1 + 1):
         response = client.get("/prioritisation/ranking/?page=999")
     # (a page past the end shows the last page)
     assert response.context["total"] == len(portfolio)
@@ -53,9 +55,9 @@ def test_the_change_load_reads_a_fixed_number_of_queries(
 ):
     client = client_as(Role.VIEWER)
     # + services with directorates; current assessments and every model's
-    # ranges (current_ranges); active projects with phases; their services;
-    # the directorate filter choices.
-    with django_assert_num_queries(SIGNED_IN + 1 + 2 + 1 + 1 + 1):
+    # ranges (current_ranges); one narrow row per active project and service
+    # (dates, phase, service); the directorate filter choices.
+    with django_assert_num_queries(SIGNED_IN + 1 + 2 + 1 + 1):
         response = client.get("/prioritisation/capacity/?weighted=1")
     load = response.context["load"]
     assert sum(cell.count for _, cells in load.rows for cell in cells[:1]) == 2 * len(portfolio)

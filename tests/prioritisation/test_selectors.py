@@ -6,12 +6,15 @@ import pytest
 from pmo.permissions import Role
 from portfolio.models import Project
 from prioritisation.models import AssessmentStatus
-from prioritisation.scoring import Tier
+from prioritisation.scoring import Tier, priority_ranks
 from prioritisation.selectors import (
     current_ranges,
     open_assessments,
     projects_in_tier,
     range_counts,
+    ranking_order,
+    scored_page,
+    scored_projects,
 )
 from tests.portfolio.factories import ProjectFactory
 from tests.prioritisation.factories import score
@@ -72,3 +75,17 @@ def test_range_counts_gives_the_dashboard_the_number_in_each_range():
         ("Service-led", 1),
         ("Review or phase later", 0),
     ]
+
+
+def test_the_database_ranks_as_the_scoring_rules_do_ties_included():
+    """The ranking's ranks come from RANK() OVER in the database; they must be
+    the ranks scoring.priority_ranks gives (higher impact first, then lower
+    risk, ties sharing a rank: 1, 2, 2, 4)."""
+    for impact, risk in [(3, 3), (5, 2), (3, 3), (5, 4), (1, 1), (5, 2), (3, 1)]:
+        score(ProjectFactory(), impact=impact, risk=risk)
+    rows = scored_projects()
+    assert [r.rank for r in rows] == priority_ranks([(r.impact, r.risk) for r in rows])
+    assert [r.rank for r in rows] == [1, 1, 3, 4, 5, 5, 7]
+    # A page of the ranking reads the same ranks without reading the rest.
+    page = scored_page(ranking_order()[2:5])
+    assert [(r.project, r.rank) for r in page] == [(r.project, r.rank) for r in rows[2:5]]
