@@ -118,7 +118,7 @@ def test_the_pmo_generates_a_pack_by_keyboard(page_as, roles):
     page = page_as(Role.PMO)
     page.goto("/reports/")
     _enter(page, "form[action='/reports/generate/'] button[type=submit]")
-    page.wait_for_function("document.querySelector('#generate-result').innerText.length > 0")
+    expect(page.locator("#generate-result")).not_to_be_empty()
     run = ReportRun.objects.get()
     assert run.status == "succeeded", run.error
     page.goto(f"/reports/{run.pk}/")
