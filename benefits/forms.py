@@ -4,6 +4,7 @@ import datetime
 from decimal import Decimal
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
@@ -17,6 +18,7 @@ from benefits.money import fy_label
 from pmo.forms import GovukDateInput, GovukFormMixin
 from pmo.permissions import Role
 from pmo.spreadsheets import parse_money
+from portfolio import imports as project_imports
 from portfolio.models import Project, Service
 
 User = get_user_model()
@@ -313,8 +315,27 @@ class ResolveFlagForm(GovukFormMixin, forms.Form):
 class ImportUploadForm(GovukFormMixin, forms.Form):
     file = forms.FileField(
         label="Benefits file (CSV or XLSX)",
-        help_text="One row per benefit, with one column per financial year for plan and forecast.",
+        help_text="One row per benefit, with one column per financial year for plan and "
+        f"forecast. Up to {settings.IMPORT_MAX_UPLOAD_BYTES // (1024 * 1024)} MB.",
+        widget=forms.FileInput(attrs={"accept": ".xlsx,.csv"}),
     )
+
+    def clean_file(self):
+        """Refuse an oversized, mislabelled, malformed or zip-bomb file before
+        it is parsed or kept in the session: the project import's checks."""
+        uploaded = self.cleaned_data["file"]
+        limit = settings.IMPORT_MAX_UPLOAD_BYTES
+        if uploaded.size > limit:
+            raise ValidationError(
+                f"The file is {project_imports.file_size(uploaded.size)}: it must be "
+                f"{project_imports.file_size(limit)} or smaller"
+            )
+        try:
+            project_imports.check_upload_is_safe(uploaded.name, uploaded.read(limit + 1))
+        except project_imports.ImportRefused as refusal:
+            raise ValidationError(str(refusal)) from None
+        uploaded.seek(0)
+        return uploaded
 
 
 class CostForm(GovukFormMixin, forms.Form):

@@ -11,7 +11,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
 from benefits import charts, exports, imports, selectors, services
@@ -103,6 +103,7 @@ def _filter_options():
 # --- Tracker ------------------------------------------------------------------
 
 
+@require_safe
 def tracker(request):
     require(request, "view")
     year = _chosen_year(request)
@@ -134,6 +135,7 @@ def tracker(request):
 # --- One benefit ---------------------------------------------------------------
 
 
+@require_safe
 def detail(request, pk: int):
     require(request, "view")
     benefit = _benefit(pk)
@@ -460,6 +462,7 @@ def write_off(request, pk: int):
 # --- Summary, outcomes, quality -------------------------------------------------
 
 
+@require_safe
 def summary(request):
     require(request, "view")
     years = mtfp_years(_today())
@@ -507,6 +510,7 @@ def summary(request):
     )
 
 
+@require_safe
 def outcomes(request):
     require(request, "view")
     qs = selectors.outcomes_queryset()
@@ -593,6 +597,7 @@ def outcome_narrative(request, pk: int):
 QUALITY_LIST_SIZE = 100
 
 
+@require_safe
 def quality(request):
     require(request, "view")
     missing = selectors.benefits_missing_owner_or_baseline()
@@ -651,6 +656,7 @@ def resolve_flag(request):
     return redirect("benefits:quality")
 
 
+@require_safe
 def closed(request):
     require(request, "view")
     page = Paginator(
@@ -681,6 +687,7 @@ def project_costs(request, reference: str):
 # --- Exports and imports --------------------------------------------------------
 
 
+@require_safe
 def export_xlsx(request):
     require(request, "export_benefits")
     today = _today()
@@ -692,6 +699,7 @@ def export_xlsx(request):
     return response
 
 
+@require_safe
 def export_csv(request, sheet: str):
     require(request, "export_benefits")
     today = _today()
@@ -706,6 +714,7 @@ def export_csv(request, sheet: str):
     return response
 
 
+@require_safe
 def export_page(request):
     require(request, "export_benefits")
     return render(request, "benefits/export.html", {"sheets": exports.SHEETS})

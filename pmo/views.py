@@ -8,7 +8,7 @@ from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 
 logger = logging.getLogger(__name__)
 
@@ -57,5 +57,6 @@ def healthz(request):
 
 
 @login_not_required
+@require_safe
 def accessibility_statement(request):
     return render(request, "accessibility.html")

@@ -165,6 +165,12 @@ class Upload:
 
 def read_upload(filename: str, content: bytes) -> Upload:
     """The sheets in an uploaded file, or ImportRefused saying why not."""
+    return _sheets_from_tables(filename, check_upload_is_safe(filename, content))
+
+
+def check_upload_is_safe(filename: str, content: bytes) -> list[tuple[str, list[list[str]]]]:
+    """The file's tables as text, or ImportRefused for a file too large, empty,
+    mislabelled, malformed or a zip bomb. The benefits import uses it too."""
     limit = settings.IMPORT_MAX_UPLOAD_BYTES
     if len(content) > limit:
         raise ImportRefused(
@@ -183,14 +189,12 @@ def read_upload(filename: str, content: bytes) -> Upload:
             )
         if not looks_zipped:
             raise ImportRefused("The file is called .xlsx but is not an Excel workbook")
-        tables = _xlsx_tables(content)
-    else:
-        if looks_zipped or content.startswith(b"\xd0\xcf\x11\xe0"):
-            raise ImportRefused(
-                "The file is called .csv but is a workbook: save it as CSV or upload the .xlsx"
-            )
-        tables = [(CSV_SHEET, _csv_rows(content))]
-    return _sheets_from_tables(filename, tables)
+        return _xlsx_tables(content)
+    if looks_zipped or content.startswith(b"\xd0\xcf\x11\xe0"):
+        raise ImportRefused(
+            "The file is called .csv but is a workbook: save it as CSV or upload the .xlsx"
+        )
+    return [(CSV_SHEET, _csv_rows(content))]
 
 
 CSV_SHEET = ""  # a CSV has one unnamed sheet; it is named after what it holds

@@ -9,7 +9,7 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from pmo.permissions import can, require
 from portfolio.models import Directorate, Project
@@ -103,11 +103,13 @@ def _selected_cell(request, matrix):
     return None
 
 
+@require_safe
 def index(request):
     require(request, "view")
     return redirect("prioritisation:grid")
 
 
+@require_safe
 def grid(request):
     require(request, "view")
     context = _grid_context(request, present=False)
@@ -117,6 +119,7 @@ def grid(request):
     return render(request, template_name, context)
 
 
+@require_safe
 def present(request):
     """The grid for CLT meetings: full screen, large type, no navigation."""
     require(request, "view")
@@ -133,6 +136,7 @@ def present(request):
 RANKING_PAGE_SIZE = 100
 
 
+@require_safe
 def ranking(request):
     """The whole portfolio is ranked (ranks are portfolio-wide); the page
     shows it 100 at a time so a 10,000-project portfolio stays usable."""
@@ -162,6 +166,7 @@ def ranking(request):
     )
 
 
+@require_safe
 def ranking_export(request):
     require(request, "view")
     rows = selectors.scored_projects()
@@ -233,6 +238,7 @@ def set_phase(request, reference):
 # --- Change load -----------------------------------------------------------
 
 
+@require_safe
 def capacity(request):
     require(request, "view")
     weighted = request.GET.get("weighted") == "1"
@@ -358,6 +364,7 @@ def score(request, reference):
     )
 
 
+@require_safe
 def moderation(request):
     """Assessments waiting for the PMO: submitted first (oldest first), then
     drafts still being written, so nothing waits unseen."""
@@ -372,6 +379,7 @@ def moderation(request):
 # --- Model versions and calibration -------------------------------------------
 
 
+@require_safe
 def models_list(request):
     require(request, "view")
     versions = ScoringModel.objects.select_related("created_by", "activated_by")

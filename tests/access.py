@@ -38,3 +38,9 @@ class Route:
     kwargs: Callable[[dict], dict] = field(default=lambda world: {})
     post_data: Callable[[dict], dict] = field(default=lambda world: {})
     query: str = ""
+
+
+def method_not_allowed(*, anonymous: int = 302):
+    """A method the view refuses (405) for everyone signed in; the sign-in
+    redirect still comes first for anonymous users on protected pages."""
+    return dict.fromkeys(EVERY_PRINCIPAL, 405) | {ANONYMOUS: anonymous}

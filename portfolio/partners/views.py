@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from benefits.money import fy_label
 from pmo.charts import BASE_LAYOUT, PALETTE
@@ -37,6 +38,7 @@ def _today() -> datetime.date:
     return timezone.localdate()
 
 
+@require_safe
 def partner_list(request):
     require(request, "view")
     today = _today()
@@ -95,6 +97,7 @@ def reliance_figure(trend: list[reliance.RelianceQuarter]) -> dict:
     }
 
 
+@require_safe
 def partner_detail(request, pk: int):
     require(request, "view")
     try:
@@ -321,6 +324,7 @@ def review_edit(request, pk: int):
 # --- Exports ----------------------------------------------------------------
 
 
+@require_safe
 def export(request, dataset: str, fmt: str):
     require(request, "view")
     if dataset not in exports.DATASETS or fmt not in ("csv", "xlsx"):

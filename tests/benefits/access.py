@@ -8,7 +8,7 @@ a KPI on the same project.
 from django.contrib.auth.models import Group
 
 from pmo.permissions import Role
-from tests.access import Route, statuses
+from tests.access import Route, method_not_allowed, statuses
 from tests.benefits.factories import (
     BenefitYearFactory,
     FinancialBenefitFactory,
@@ -42,9 +42,9 @@ def _year(world):
 
 # Posting an empty form: allowed roles get the form back with its errors (200).
 ROUTES = [
-    Route("benefits:tracker", get=statuses(200)),
+    Route("benefits:tracker", post=method_not_allowed(), get=statuses(200)),
     Route("benefits:add", get=statuses(200, allowed=EDITORS), post=statuses(200, allowed=EDITORS)),
-    Route("benefits:detail", get=statuses(200), kwargs=_benefit),
+    Route("benefits:detail", post=method_not_allowed(), get=statuses(200), kwargs=_benefit),
     Route(
         "benefits:edit",
         get=statuses(200, allowed=EDITORS),
@@ -63,7 +63,12 @@ ROUTES = [
         post=statuses(302, allowed={Role.FINANCE}),
         kwargs=_year,
     ),
-    Route("benefits:approve", post=statuses(302, allowed={Role.PMO}), kwargs=_benefit),
+    Route(
+        "benefits:approve",
+        get=method_not_allowed(),
+        post=statuses(302, allowed={Role.PMO}),
+        kwargs=_benefit,
+    ),
     Route(
         "benefits:record_actual",
         get=statuses(200, allowed={Role.PMO, Role.FINANCE, Role.SPONSOR}),
@@ -88,8 +93,8 @@ ROUTES = [
         post=statuses(200, allowed=EDITORS),
         kwargs=_benefit,
     ),
-    Route("benefits:summary", get=statuses(200)),
-    Route("benefits:outcomes", get=statuses(200)),
+    Route("benefits:summary", post=method_not_allowed(), get=statuses(200)),
+    Route("benefits:outcomes", post=method_not_allowed(), get=statuses(200)),
     Route(
         "benefits:outcome_add",
         get=statuses(200, allowed=EDITORS),
@@ -107,18 +112,25 @@ ROUTES = [
         post=statuses(200, allowed=EDITORS),
         kwargs=lambda world: {"pk": world["outcome"].pk},
     ),
-    Route("benefits:quality", get=statuses(200)),
-    Route("benefits:resolve_flag", post=statuses(302, allowed={Role.PMO})),
-    Route("benefits:closed", get=statuses(200)),
+    Route("benefits:quality", post=method_not_allowed(), get=statuses(200)),
+    Route(
+        "benefits:resolve_flag", get=method_not_allowed(), post=statuses(302, allowed={Role.PMO})
+    ),
+    Route("benefits:closed", post=method_not_allowed(), get=statuses(200)),
     Route(
         "benefits:project_costs",
         get=statuses(200, allowed=EDITORS),
         post=statuses(302, allowed=EDITORS),
         kwargs=lambda world: {"reference": world["own_project"].reference},
     ),
-    Route("benefits:export", get=statuses(200)),
-    Route("benefits:export_xlsx", get=statuses(200)),
-    Route("benefits:export_csv", get=statuses(200), kwargs=lambda world: {"sheet": "register"}),
+    Route("benefits:export", post=method_not_allowed(), get=statuses(200)),
+    Route("benefits:export_xlsx", post=method_not_allowed(), get=statuses(200)),
+    Route(
+        "benefits:export_csv",
+        post=method_not_allowed(),
+        get=statuses(200),
+        kwargs=lambda world: {"sheet": "register"},
+    ),
     Route(
         "benefits:import",
         get=statuses(200, allowed={Role.PMO, Role.FINANCE}),

@@ -3,7 +3,7 @@
 tests/partners/test_cost_visibility.py checks that.)"""
 
 from pmo.permissions import Role
-from tests.access import Route, statuses
+from tests.access import Route, method_not_allowed, statuses
 
 PMO_ONLY = {Role.PMO}
 
@@ -28,10 +28,16 @@ def _partner(world):
 
 
 ROUTES = [
-    Route("partners:list", get=statuses(200)),
-    Route("partners:detail", get=statuses(200), kwargs=lambda w: {"pk": w["partner"].pk}),
+    Route("partners:list", post=method_not_allowed(), get=statuses(200)),
+    Route(
+        "partners:detail",
+        post=method_not_allowed(),
+        get=statuses(200),
+        kwargs=lambda w: {"pk": w["partner"].pk},
+    ),
     Route(
         "partners:export",
+        post=method_not_allowed(),
         get=statuses(200),
         kwargs=lambda w: {"dataset": "engagements", "fmt": "xlsx"},
     ),

@@ -26,6 +26,10 @@ PMO_ONLY = statuses(200, allowed={Role.PMO})
 PMO_OR_PM = statuses(200, allowed={Role.PMO, Role.PROJECT_MANAGER})
 SAVED_BY_PMO = statuses(302, allowed={Role.PMO})
 SAVED_BY_PMO_OR_PM = statuses(302, allowed={Role.PMO, Role.PROJECT_MANAGER})
+# Read-only portfolio pages still answer a POST as if it were a GET (no
+# require_safe yet). Recorded as they are; tests/sweeps/test_http_methods.py
+# holds the strict xfail that wants 405 for the lead to fix in portfolio/views.py.
+READ_ONLY_POST = EVERYONE
 
 
 def build(world: dict) -> None:
@@ -183,14 +187,19 @@ def _record_routes():
 
 
 ROUTES = [
-    Route("portfolio:dashboard", get=EVERYONE),
-    Route("portfolio:my", get=EVERYONE),
-    Route("portfolio:register", get=EVERYONE),
-    Route("portfolio:register", get=EVERYONE, query="?stage=delivery&sort=-rag&due=on"),
-    Route("portfolio:export_csv", get=EVERYONE),
-    Route("portfolio:export_xlsx", get=EVERYONE),
+    Route("portfolio:dashboard", get=EVERYONE, post=READ_ONLY_POST),
+    Route("portfolio:my", get=EVERYONE, post=READ_ONLY_POST),
+    Route("portfolio:register", get=EVERYONE, post=READ_ONLY_POST),
+    Route(
+        "portfolio:register",
+        get=EVERYONE,
+        post=READ_ONLY_POST,
+        query="?stage=delivery&sort=-rag&due=on",
+    ),
+    Route("portfolio:export_csv", get=EVERYONE, post=READ_ONLY_POST),
+    Route("portfolio:export_xlsx", get=EVERYONE, post=READ_ONLY_POST),
     Route("portfolio:new", get=PMO_ONLY, post=SAVED_BY_PMO, post_data=_project_form),
-    Route("portfolio:detail", get=EVERYONE, kwargs=_project("own")),
+    Route("portfolio:detail", get=EVERYONE, post=READ_ONLY_POST, kwargs=_project("own")),
     Route(
         "portfolio:edit",
         get=PMO_ONLY,

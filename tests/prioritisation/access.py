@@ -1,7 +1,7 @@
 """Role matrix for every prioritisation URL (tests/test_role_matrix.py)."""
 
 from pmo.permissions import Role
-from tests.access import Route, statuses
+from tests.access import Route, method_not_allowed, statuses
 from tests.portfolio.factories import ProjectFactory, UserFactory
 
 PMO = {Role.PMO}
@@ -20,14 +20,19 @@ def build(world: dict) -> None:
 
 
 ROUTES = [
-    Route("prioritisation:index", get=statuses(302)),
-    Route("prioritisation:grid", get=statuses(200)),
-    Route("prioritisation:present", get=statuses(200)),
-    Route("prioritisation:ranking", get=statuses(200)),
-    Route("prioritisation:ranking_export", get=statuses(200), query="?format=xlsx"),
-    Route("prioritisation:capacity", get=statuses(200)),
-    Route("prioritisation:moderation", get=statuses(200, allowed=PMO)),
-    Route("prioritisation:models", get=statuses(200)),
+    Route("prioritisation:index", post=method_not_allowed(), get=statuses(302)),
+    Route("prioritisation:grid", post=method_not_allowed(), get=statuses(200)),
+    Route("prioritisation:present", post=method_not_allowed(), get=statuses(200)),
+    Route("prioritisation:ranking", post=method_not_allowed(), get=statuses(200)),
+    Route(
+        "prioritisation:ranking_export",
+        post=method_not_allowed(),
+        get=statuses(200),
+        query="?format=xlsx",
+    ),
+    Route("prioritisation:capacity", post=method_not_allowed(), get=statuses(200)),
+    Route("prioritisation:moderation", post=method_not_allowed(), get=statuses(200, allowed=PMO)),
+    Route("prioritisation:models", post=method_not_allowed(), get=statuses(200)),
     # The active version: everyone may read it; PMO's edit is refused with a
     # message and a redirect, because an active model cannot be edited.
     Route(
@@ -36,9 +41,14 @@ ROUTES = [
         post=statuses(302, allowed=PMO),
         kwargs=lambda world: {"number": 1},
     ),
-    Route("prioritisation:model_draft_create", post=statuses(302, allowed=PMO)),
+    Route(
+        "prioritisation:model_draft_create",
+        get=method_not_allowed(),
+        post=statuses(302, allowed=PMO),
+    ),
     Route(
         "prioritisation:model_activate",
+        get=method_not_allowed(),
         post=statuses(302, allowed=PMO),
         kwargs=lambda world: {"number": 1},
     ),
@@ -50,11 +60,13 @@ ROUTES = [
     ),
     Route(
         "prioritisation:calibration_remove",
+        get=method_not_allowed(),
         post=statuses(302, allowed=PMO),
         kwargs=lambda world: {"pk": world["prio_reference"].pk},
     ),
     Route(
         "prioritisation:set_phase",
+        get=method_not_allowed(),
         post=statuses(302, allowed=PMO),
         kwargs=lambda world: {"reference": world["prio_project"].reference},
         post_data=lambda world: {"phase": "later", "reason": "Service is at capacity."},
