@@ -92,7 +92,8 @@ def dashboard(request):
             "confidence": confidence,
             "confidence_figure": confidence_figure,
             "period": period,
-            "red_projects": selectors.red_projects(),
+            "red_projects": selectors.with_ranges(selectors.red_projects()),
+            "range_counts": selectors.range_counts(),
             # A large portfolio lists the worst few here; the register has the rest.
             "overdue_milestones": overdue[:DASHBOARD_LIST_LIMIT],
             "overdue_count": overdue.count(),
@@ -198,6 +199,7 @@ def register(request):
         {
             "form": form,
             "page": page,
+            "rows": selectors.with_ranges(page.object_list),
             "pages": pages,
             "previous_query": _query(request, page=page.previous_page_number())
             if page.has_previous()
