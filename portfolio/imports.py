@@ -52,6 +52,7 @@ from django.utils import timezone
 from import_export import fields, resources, widgets
 
 from pmo.permissions import Role
+from pmo.reports import period_is_locked
 from pmo.spreadsheets import (
     FORMULA_TRIGGERS,
     normalise_header,
@@ -86,6 +87,7 @@ from portfolio.models import (
 )
 from portfolio.rag import RAG, SCALES, SEVERE_RAID_SCORE, honesty_problems
 from portfolio.selectors import current_period
+from portfolio.services import locked_period_message
 
 User = get_user_model()
 
@@ -1437,11 +1439,15 @@ def _record_rag(
             error(key, str(exc))
     if codes.get("rag") is None or project is None:
         return  # a row that failed to import is already reported
+    today = timezone.localdate()
+    period = current_period(today)
+    if period_is_locked(period):
+        error("rag", locked_period_message(period))
+        return
     confidence = codes["rag"]
     justification = values.get("override_justification", "")
     if confidence != RAG.GREEN and not values.get("path_to_green"):
         error("path_to_green", f"Enter the path to green: the RAG is {confidence.label}")
-    today = timezone.localdate()
     severe = (
         Risk.objects.filter(
             project=project, status=RaidStatus.OPEN, score__gte=SEVERE_RAID_SCORE
@@ -1463,7 +1469,6 @@ def _record_rag(
         )
     if any(e.sheet == sheet.name and e.row == number for e in outcome.errors):
         return
-    period = current_period(today)
     update = StatusUpdate.objects.filter(project=project, period=period).first() or StatusUpdate(
         project=project, period=period
     )

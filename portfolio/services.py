@@ -18,6 +18,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from pmo.permissions import can
+from pmo.reports import period_is_locked
 from portfolio.models import (
     APPROVING_OUTCOMES,
     Dependency,
@@ -238,6 +239,22 @@ def project_update(
 # --- Monthly status updates (highlight reports) ----------------------------
 
 
+def locked_period_message(period: datetime.date) -> str:
+    return (
+        f"The pack for {period:%B %Y} has been published, so its updates are locked. "
+        "Record a correction in a later month."
+    )
+
+
+def assert_updates_open(period: datetime.date, field: str = "period") -> None:
+    """Once a month's pack is published its highlight reports are read-only
+    (pmo.reports owns which months are closed). Every write of a
+    StatusUpdate calls this first."""
+    period = first_of_month(period)
+    if period_is_locked(period):
+        raise ValidationError({field: locked_period_message(period)})
+
+
 def honesty_counts(project: Project, today: datetime.date | None = None) -> dict[str, int]:
     """The evidence the honesty rule weighs: overdue milestones, and open
     risks or issues scored 15 or more."""
@@ -271,6 +288,7 @@ def status_update_submit(
 ) -> StatusUpdate:
     """Submit the month's highlight report, applying the honesty rule."""
     period = first_of_month(period)
+    assert_updates_open(period)
     errors: dict[str, str] = {}
     scale = [r.value for r in SCALES[settings.PMO_RAG_SCALE]]
     if delivery_confidence not in scale:
