@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from pmo.charts import RAG_COLOURS, bar_figure
 from pmo.permissions import require
+from pmo.reports import period_is_locked
 from pmo.spreadsheets import add_sheet, csv_bytes, new_workbook
 from portfolio import exports, selectors, services
 from portfolio.forms import (
@@ -365,7 +366,14 @@ def update_new(request, reference: str):
     return render(
         request,
         "portfolio/update_form.html",
-        {"form": form, "project": project, "period": period, "counts": counts},
+        {
+            "form": form,
+            "project": project,
+            "period": period,
+            "counts": counts,
+            # Said before anyone types a report that cannot be saved.
+            "locked": services.locked_period_message(period) if period_is_locked(period) else "",
+        },
     )
 
 

@@ -50,6 +50,14 @@ def test_the_update_form_refuses_a_month_whose_pack_is_published(client_as, own_
     assert not StatusUpdate.objects.exists()
 
 
+def test_the_form_says_so_before_anything_is_typed(client_as, own_project):
+    client = client_as(Role.PROJECT_MANAGER)
+    url = f"/projects/{own_project.reference}/updates/new/"
+    assert 'id="locked-period"' not in client.get(url).content.decode()
+    publish(current_period())
+    assert message(current_period()) in client.get(url).content.decode()
+
+
 def test_an_unpublished_run_does_not_lock_the_month(client_as, own_project):
     ReportRunFactory(period=current_period(), status=RunStatus.SUCCEEDED, published=False)
     response = client_as(Role.PROJECT_MANAGER).post(

@@ -40,7 +40,9 @@ def test_each_row_shows_the_project_s_range_or_not_scored(client_as, scored):
     }
     html = response.content.decode()
     assert "Prioritisation range</th>" in html
-    assert "Tier 1: Major corporate</strong>" in html
+    assert (
+        'pmo-tier--1">Tier 1</strong><br><span class="pmo-secondary">Major corporate</span>' in html
+    )
     assert "Not scored</strong>" in html
 
 
