@@ -11,6 +11,7 @@ from django.utils import timezone
 from pmo.spreadsheets import Column
 from portfolio.models import Project
 from portfolio.rag import rag_label
+from prioritisation.selectors import current_ranges
 
 REGISTER_COLUMNS = [
     Column("Reference"),
@@ -26,6 +27,7 @@ REGISTER_COLUMNS = [
     Column("Sponsor"),
     Column("Project manager"),
     Column("Delivery confidence"),
+    Column("Prioritisation range"),
     Column("Last update", "date"),
     Column("Update due"),
     Column("Planned start", "date"),
@@ -44,7 +46,11 @@ def _person(user) -> str:
 
 def register_rows(projects: QuerySet[Project]) -> Iterator[list]:
     """One row per project of the (already filtered) register, in its order."""
+    # Every current range in two queries, rather than a list of ids as long
+    # as the register.
+    ranges = current_ranges()
     for p in projects.prefetch_related("services"):
+        info = ranges.get(p.pk)
         yield [
             p.reference,
             p.title,
@@ -59,6 +65,7 @@ def register_rows(projects: QuerySet[Project]) -> Iterator[list]:
             _person(p.sponsor),
             _person(p.project_manager),
             rag_label(p.current_rag) if p.current_rag else "No update",
+            info.label if info else "Not scored",
             p.last_update_period,
             "Yes" if p.update_is_due else "No",
             p.planned_start,

@@ -29,6 +29,7 @@ from portfolio.models import (
     Workstream,
 )
 from portfolio.rag import RAG, scale_choices
+from portfolio.selectors import range_choices
 
 User = get_user_model()
 
@@ -396,6 +397,7 @@ class RegisterFilterForm(forms.Form):
     project_type = forms.ChoiceField(label="Type", required=False)
     sponsor = PersonChoiceField(label="Sponsor")
     pm = PersonChoiceField(label="Project manager")
+    range = forms.ChoiceField(label="Prioritisation range", required=False)
     due = forms.BooleanField(label="Update due this month", required=False)
     sort = forms.CharField(required=False, widget=forms.HiddenInput)
 
@@ -407,6 +409,7 @@ class RegisterFilterForm(forms.Form):
             [("", "Any rating")] + scale_choices(settings.PMO_RAG_SCALE) + [("none", "No update")]
         )
         self.fields["project_type"].choices = [("", "Any type")] + ProjectType.choices
+        self.fields["range"].choices = [("", "Any range")] + range_choices()
         for name in ("workstream", "directorate", "service", "sponsor", "pm"):
             self.fields[name].empty_label = "Any"
         self.fields["sponsor"].queryset = User.objects.filter(

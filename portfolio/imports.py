@@ -17,10 +17,12 @@ them:
 3. The page (portfolio/import_views.py) shows the outcome and asks which
    unknown people and directorates to create.
 
-Projects are created here with the register's numbering rule (number =
-max + 1, reference = Project.reference_for(number)) in
-`ProjectResource.before_save_instance`; that is the one place to route
-through a `project_create` service once the register has one.
+Projects are created and updated through `portfolio.services.project_create`
+and `project_update` (in `ProjectResource.save_instance`), so the import
+applies the form's rules: reference numbering, the version bump, history,
+and gates before Delivery and Closed. A project already in Delivery or Closed
+in the council's own register is taken in with a recorded gate override;
+moving an existing project into those stages needs its gate decision first.
 """
 
 from __future__ import annotations
@@ -47,17 +49,18 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max
 from django.utils import timezone
 from import_export import fields, resources, widgets
 
 from pmo.permissions import Role
+from pmo.reports import period_is_locked
 from pmo.spreadsheets import (
     FORMULA_TRIGGERS,
     normalise_header,
     parse_money,
     parse_uk_date,
 )
+from portfolio import services
 from portfolio.import_columns import (
     IGNORED_SHEET_NAMES,
     RAG_HELP,
@@ -86,6 +89,7 @@ from portfolio.models import (
 )
 from portfolio.rag import RAG, SCALES, SEVERE_RAID_SCORE, honesty_problems
 from portfolio.selectors import current_period
+from portfolio.services import locked_period_message
 
 User = get_user_model()
 
@@ -953,6 +957,7 @@ class ProjectResource(RegisterResource):
         self.saved: dict[int, Project] = {}
         self.versions: dict[str, int] = {}
         self.versions_seen: dict[str, int] = {}
+        self.filename = ""
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         """As import-export's, without Django's per-row SELECT for each check
@@ -997,20 +1002,80 @@ class ProjectResource(RegisterResource):
         super().after_save_instance(instance, row, **kwargs)
         self.saved[int(row[ROW])] = instance
 
-    def before_save_instance(self, instance, row, **kwargs):
-        super().before_save_instance(instance, row, **kwargs)
-        now = timezone.now()
-        if instance.pk is None:
-            # The register's numbering rule: references are never reused.
-            number = (Project.objects.aggregate(n=Max("number"))["n"] or 0) + 1
-            instance.number = number
-            instance.reference = Project.reference_for(number)
-            instance.created_by = self.user
-            instance.created_at = now
-        else:
-            instance.version += 1
-        instance.updated_by = self.user
-        instance.updated_at = now
+    def save_instance(self, instance, is_create, row, **kwargs):
+        """Save the row through the register's services, so an imported
+        project follows the same rules as one made on the form: the next
+        reference, a version bump, history, and gates before Delivery and
+        Closed. A rule the row breaks is raised as that row's error."""
+        fields = {
+            f.attribute: getattr(instance, f.attribute)
+            for f in self.get_import_fields()
+            if f.attribute != "reference" and not isinstance(f.widget, widgets.ManyToManyWidget)
+        }
+        fields.update(self._many_to_many(instance, row))
+        try:
+            if is_create:
+                project = services.project_create(
+                    user=self.user,
+                    gate_override_reason=self._taken_in_reason(instance.stage),
+                    # Only PMO reach the import page; the command runs on the server.
+                    gate_override_authorised=True,
+                    **fields,
+                )
+            else:
+                project = services.project_update(
+                    project=instance, user=self.user, version=instance.version, **fields
+                )
+        except ValidationError as exc:
+            raise self._row_error(exc, fields.get("stage")) from exc
+        except services.EditConflict as exc:
+            raise ValidationError(
+                {
+                    "reference": f"{instance.reference} was changed by someone else while this "
+                    "file was being imported: upload it again"
+                }
+            ) from exc
+        # import-export and the outcome report read the saved row from `instance`.
+        for field_ in Project._meta.concrete_fields:
+            setattr(instance, field_.attname, getattr(project, field_.attname))
+        instance._state.adding = False
+        self.after_save_instance(instance, row, **kwargs)
+
+    def save_m2m(self, instance, row, **kwargs):
+        """Services, priorities and tags were saved by the service."""
+
+    def _many_to_many(self, instance, row) -> dict:
+        # As for other columns, a blank cell on an update leaves the value as it is.
+        values = {}
+        for field_ in self.get_import_fields():
+            if isinstance(field_.widget, widgets.ManyToManyWidget):
+                if not is_blank(row.get(field_.column_name)):
+                    values[field_.attribute] = field_.clean(row)
+                elif instance.pk is None:
+                    values[field_.attribute] = []
+        return values
+
+    def _taken_in_reason(self, stage: str) -> str:
+        """A project that was already in Delivery (or Closed) in the council's
+        own register passed its gate before this system knew of it: the
+        import records that as a PMO gate override, with this reason. Moving
+        an existing project into those stages needs its gate decision first."""
+        if stage not in services.GATED_STAGES:
+            return ""
+        source = f" from {self.filename}" if self.filename else ""
+        return f"Already at {Stage(stage).label} when imported{source}"
+
+    @staticmethod
+    def _row_error(exc: ValidationError, stage: str | None) -> ValidationError:
+        errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+        if "gate_override_reason" in errors and stage in services.GATED_STAGES:
+            # A reason cannot be typed into a sheet: point at the Stage cell.
+            errors = {k: v for k, v in errors.items() if k != "gate_override_reason"}
+            errors.setdefault("stage", []).append(
+                f"{services.gate_refusal(stage)}: record the gate decision on the project "
+                "page first"
+            )
+        return ValidationError(errors)
 
 
 class ChildResource(RegisterResource):
@@ -1250,6 +1315,7 @@ def run_import(
                 if kind == "projects":
                     resource = ProjectResource(user=user, directory=directory, sheet=sheet)
                     resource.versions_seen = versions_seen or {}
+                    resource.filename = upload.filename
                 else:
                     resource = RESOURCES[kind](
                         user=user,
@@ -1441,11 +1507,15 @@ def _record_rag(
             error(key, str(exc))
     if codes.get("rag") is None or project is None:
         return  # a row that failed to import is already reported
+    today = timezone.localdate()
+    period = current_period(today)
+    if period_is_locked(period):
+        error("rag", locked_period_message(period))
+        return
     confidence = codes["rag"]
     justification = values.get("override_justification", "")
     if confidence != RAG.GREEN and not values.get("path_to_green"):
         error("path_to_green", f"Enter the path to green: the RAG is {confidence.label}")
-    today = timezone.localdate()
     severe = (
         Risk.objects.filter(
             project=project, status=RaidStatus.OPEN, score__gte=SEVERE_RAID_SCORE
@@ -1467,7 +1537,6 @@ def _record_rag(
         )
     if any(e.sheet == sheet.name and e.row == number for e in outcome.errors):
         return
-    period = current_period(today)
     update = StatusUpdate.objects.filter(project=project, period=period).first() or StatusUpdate(
         project=project, period=period
     )

@@ -37,6 +37,8 @@ from portfolio.models import (
     first_of_month,
 )
 from portfolio.rag import RAG, SCALES, SEVERITY
+from prioritisation import selectors as prioritisation
+from prioritisation.models import ScoringModel
 
 
 def current_period(today: datetime.date | None = None) -> datetime.date:
@@ -144,7 +146,39 @@ def register_projects(filters: dict, period: datetime.date | None = None) -> Que
         )
     if filters.get("due"):
         projects = projects.filter(update_is_due=True)
+    if tier := filters.get("range"):
+        projects = prioritisation.projects_in_tier(projects, int(tier))
     return _sorted(projects, filters.get("sort", ""))
+
+
+def with_ranges(projects) -> list[Project]:
+    """The given projects (a page of the register, the exceptions list) as a
+    list, each with `.range`: its prioritisation range (a RangeInfo, or None
+    when not yet scored and moderated). Two queries however many projects."""
+    projects = list(projects)
+    ranges = prioritisation.current_ranges([p.pk for p in projects])
+    for project in projects:
+        project.range = ranges.get(project.pk)
+    return projects
+
+
+def range_choices() -> list[tuple[str, str]]:
+    """The register's range filter: each tier named as in the active model
+    (one query), or plainly "Tier n" if no model is active."""
+    try:
+        ranges = prioritisation.ranges_of(prioritisation.active_model())
+    except ScoringModel.DoesNotExist:
+        return [(str(t), f"Tier {t}") for t in range(1, 5)]
+    return [(str(int(info.tier)), info.label) for info in ranges]
+
+
+def range_counts() -> list[tuple]:
+    """Projects in each range of the active model, for the dashboard; empty
+    if no scoring model is active."""
+    try:
+        return prioritisation.range_counts()
+    except ScoringModel.DoesNotExist:
+        return []
 
 
 def _sorted(projects: QuerySet[Project], sort: str) -> QuerySet[Project]:

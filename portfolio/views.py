@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from pmo.charts import RAG_COLOURS, bar_figure
 from pmo.permissions import require
+from pmo.reports import period_is_locked
 from pmo.spreadsheets import add_sheet, csv_bytes, new_workbook
 from portfolio import exports, selectors, services
 from portfolio.forms import (
@@ -92,7 +93,8 @@ def dashboard(request):
             "confidence": confidence,
             "confidence_figure": confidence_figure,
             "period": period,
-            "red_projects": selectors.red_projects(),
+            "red_projects": selectors.with_ranges(selectors.red_projects()),
+            "range_counts": selectors.range_counts(),
             # A large portfolio lists the worst few here; the register has the rest.
             "overdue_milestones": overdue[:DASHBOARD_LIST_LIMIT],
             "overdue_count": overdue.count(),
@@ -198,6 +200,7 @@ def register(request):
         {
             "form": form,
             "page": page,
+            "rows": selectors.with_ranges(page.object_list),
             "pages": pages,
             "previous_query": _query(request, page=page.previous_page_number())
             if page.has_previous()
@@ -363,7 +366,14 @@ def update_new(request, reference: str):
     return render(
         request,
         "portfolio/update_form.html",
-        {"form": form, "project": project, "period": period, "counts": counts},
+        {
+            "form": form,
+            "project": project,
+            "period": period,
+            "counts": counts,
+            # Said before anyone types a report that cannot be saved.
+            "locked": services.locked_period_message(period) if period_is_locked(period) else "",
+        },
     )
 
 

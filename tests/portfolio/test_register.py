@@ -142,13 +142,18 @@ def test_the_register_costs_the_same_queries_for_10_or_1000_projects(
     make_projects(10)
     client.get("/projects/")  # warm the session
     # 1 session, 2 user, 3 the user's roles (groups),
-    # 4 count for the paginator, 5 summary counts by stage and RAG,
-    # 6-10 filter choices: workstreams, directorates, services, sponsors, PMs,
-    # 11 the page of 50 rows with their RAG, last update and "due" annotations,
-    # 12-14 savepoint, session save (SESSION_SAVE_EVERY_REQUEST), release.
-    with django_assert_num_queries(14):
+    # 4-6 the range filter's choices: the active scoring model, its criteria
+    #     and its ranges (prioritisation.selectors.active_model prefetches both),
+    # 7 count for the paginator,
+    # 8 the page of 50 rows with their RAG, last update and "due" annotations,
+    # 9-10 the page's prioritisation ranges: every model's range names, then
+    #      the current assessments of the 50 projects (current_ranges),
+    # 11 summary counts by stage and RAG,
+    # 12-16 filter choices: workstreams, directorates, services, sponsors, PMs,
+    # 17-19 savepoint, session save (SESSION_SAVE_EVERY_REQUEST), release.
+    with django_assert_num_queries(19):
         client.get("/projects/?sort=-rag")
     make_projects(990)
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(19):
         response = client.get("/projects/?sort=-rag")
     assert response.context["summary"]["total"] == 1000
