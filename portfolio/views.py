@@ -17,6 +17,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from pmo.charts import RAG_COLOURS, bar_figure
 from pmo.permissions import require
@@ -71,6 +72,7 @@ def _get_project(request, reference: str, action: str = "view") -> Project:
 # --- Dashboard ---------------------------------------------------------------
 
 
+@require_safe
 def dashboard(request):
     require(request, "view")
     period = selectors.current_period()
@@ -107,6 +109,7 @@ def dashboard(request):
     )
 
 
+@require_safe
 def my_projects(request):
     require(request, "view")
     period = selectors.current_period()
@@ -181,6 +184,7 @@ def _sort_headers(request, current: str) -> list[dict]:
     return headers
 
 
+@require_safe
 def register(request):
     require(request, "view")
     period = selectors.current_period()
@@ -214,6 +218,7 @@ def register(request):
     )
 
 
+@require_safe
 def register_export_csv(request):
     require(request, "view")
     _, filters = _register_filters(request)
@@ -226,6 +231,7 @@ def register_export_csv(request):
     return response
 
 
+@require_safe
 def register_export_xlsx(request):
     require(request, "view")
     _, filters = _register_filters(request)
@@ -310,6 +316,7 @@ def _other_app_tabs(request, project) -> list[dict]:
     return tabs
 
 
+@require_safe
 def project_detail(request, reference: str):
     project = _get_project(request, reference)
     today = timezone.localdate()

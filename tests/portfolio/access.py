@@ -8,7 +8,7 @@ Creating and editing projects, and recording gates, is for the PMO.
 from pmo.permissions import Role
 from portfolio.models import Stage
 from portfolio.selectors import current_period
-from tests.access import Route, statuses
+from tests.access import Route, method_not_allowed, statuses
 from tests.portfolio.factories import (
     AssumptionFactory,
     DecisionFactory,
@@ -26,10 +26,8 @@ PMO_ONLY = statuses(200, allowed={Role.PMO})
 PMO_OR_PM = statuses(200, allowed={Role.PMO, Role.PROJECT_MANAGER})
 SAVED_BY_PMO = statuses(302, allowed={Role.PMO})
 SAVED_BY_PMO_OR_PM = statuses(302, allowed={Role.PMO, Role.PROJECT_MANAGER})
-# Read-only portfolio pages still answer a POST as if it were a GET (no
-# require_safe yet). Recorded as they are; tests/sweeps/test_http_methods.py
-# holds the strict xfail that wants 405 for the lead to fix in portfolio/views.py.
-READ_ONLY_POST = EVERYONE
+# Read-only pages refuse POST (405), as in the other apps.
+READ_ONLY_POST = method_not_allowed()
 
 
 def build(world: dict) -> None:

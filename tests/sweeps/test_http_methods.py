@@ -29,12 +29,6 @@ READ_ONLY_PORTFOLIO_PAGES = [
 ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="portfolio/views.py: read-only pages (dashboard, my projects, register, "
-    "register exports, project detail) answer POST as if it were GET; they want "
-    "@require_safe so POST is 405 like the other apps' read-only pages.",
-)
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", [*READ_ONLY_PORTFOLIO_PAGES, "portfolio:detail"])
 def test_read_only_portfolio_pages_refuse_post(client, name):
