@@ -133,9 +133,7 @@ def test_the_month_ahead_shows_scheduled_gates_and_the_top_escalated_risks():
 @pytest.mark.django_db
 def test_the_range_counts_appear_once_prioritisation_provides_them(monkeypatch):
     ProjectFactory()
-    monkeypatch.setattr(
-        reporting, "range_counts", lambda: [{"label": "Range 1", "count": 1}]
-    )
+    monkeypatch.setattr(reporting, "range_counts", lambda: [{"label": "Range 1", "count": 1}])
 
     overview = _sections()["portfolio-overview"]
 
