@@ -178,9 +178,13 @@ def test_the_section_reads_a_fixed_number_of_queries_whatever_the_portfolio_size
         MilestoneFactory(project=project, forecast_date=datetime.date(2026, 10, 1))
         RiskFactory(project=project, escalated=True)
 
-    # 1 projects, 2 this and last month's updates, 3 stage counts, 4 overdue
-    # milestones, 5 scheduled gates, 6 escalated risks, 7 their count.
-    with django_assert_num_queries(7):
+    # 1 projects, 2 this and last month's updates, 3 stage counts; counts by
+    # range: 4 active scoring model, 5 its criteria, 6 its ranges, 7 current
+    # assessments per tier, 8 projects not scored; 9 overdue milestones,
+    # 10 scheduled gates, 11 escalated risks, 12 their count; partners:
+    # 13 reviews, 14 partners, 15 engagements ending with knowledge transfer
+    # not started, 16 contracts ending.
+    with django_assert_num_queries(16):
         reporting.pack_sections("portfolio", OCTOBER)
 
 
