@@ -98,7 +98,9 @@ def partners_section(period: datetime.date) -> Section:
     return Section(
         key="partners",
         title=part["title"],
-        template=part["template"],
+        # The partners' own template starts with its own h2; inside the pack
+        # the section heading is the pack's, so this one starts at h3.
+        template="reports/_pack_partners.html",
         context=context,
         tables=[
             Table(

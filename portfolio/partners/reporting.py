@@ -14,12 +14,10 @@ def as_of_for(period: datetime.date) -> datetime.date:
 
 
 def pack_section(period: datetime.date) -> dict:
-    """Called by portfolio.reporting.partners_section. The pack gives the
-    section its own h2, so its template starts at h3."""
     as_of = as_of_for(period)
     return {
         "title": "Strategic partners",
-        "template": "reports/_pack_partners.html",
+        "template": "partners/_pack_section.html",
         "context": {
             "period": period,
             "as_of": as_of,
