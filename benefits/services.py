@@ -34,6 +34,7 @@ from benefits.models import (
     validate_year,
 )
 from benefits.money import financial_year_of, fy_label, is_future_month, month_start
+from pmo.reports import assert_period_open
 
 
 class ConflictError(Exception):
@@ -286,8 +287,10 @@ def benefit_record_actual(
     reason: str = "",
     today: datetime.date | None = None,
 ) -> BenefitActual:
-    """A realised amount for one month. A future month is refused. Once the
-    year is signed off, only an adjustment with a reason can be added."""
+    """A realised amount for one month. A future month is refused, and so is
+    a month closed by a published pack (pmo.reports.assert_period_open).
+    Once the year is signed off, only an adjustment with a reason can be
+    added."""
     today = today or timezone.localdate()
     month = month_start(month)
     errors = {}
@@ -295,6 +298,12 @@ def benefit_record_actual(
         errors["month"] = (
             f"{month:%B %Y} has not happened yet: record actuals for this month or earlier"
         )
+    try:
+        # Once a month's pack is published its actuals are closed: a
+        # correction goes into a later month, with a reason.
+        assert_period_open(month)
+    except ValidationError as exc:
+        errors["month"] = exc.messages
     year = financial_year_of(month)
     try:
         validate_year(year, "month", today)

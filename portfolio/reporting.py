@@ -19,6 +19,7 @@ from collections import Counter
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Q
 from django.utils import timezone
 
@@ -42,20 +43,24 @@ from portfolio.selectors import stage_counts
 TOP_RISKS = 10
 NO_UPDATE = "No update"
 
-# HOOK for prioritisation: when `prioritisation.selectors.range_counts(projects)`
-# exists (returning [{"label": "Range 1", "count": 12}, ...] for the given
-# projects), the headline shows counts by range beside counts by stage.
+# Counts by range come from prioritisation: `range_counts()` gives
+# [(RangeInfo, count)] for the active scoring model (moderated scores only),
+# and `unscored_count()` the live projects with no moderated score yet.
 RANGE_COUNTS = ("prioritisation.selectors", "range_counts")
+NOT_SCORED = "No moderated score yet"
 
 
 def pack_sections(kind: str, period: datetime.date) -> list[Section]:
     if kind != "portfolio":
         return []
     facts = _PortfolioFacts(period)
-    return [facts.overview(), facts.exceptions(), facts.month_ahead()]
+    return [facts.overview(), facts.exceptions(), facts.month_ahead(), partners_section(period)]
 
 
-def range_counts(projects) -> list[dict] | None:
+def range_counts(projects=None) -> list[dict] | None:
+    """[{"label": "Tier 1: Major corporate", "count": 12, ...}, ...] with a
+    last row for projects not scored yet; None if prioritisation is absent
+    or has no active model."""
     module_name, function = RANGE_COUNTS
     try:
         module = importlib.import_module(module_name)
@@ -64,7 +69,97 @@ def range_counts(projects) -> list[dict] | None:
             raise
         return None
     selector = getattr(module, function, None)
-    return None if selector is None else list(selector(projects))
+    if selector is None:
+        return None
+    try:
+        counted = list(selector())
+    except ObjectDoesNotExist:  # no active scoring model
+        return None
+    rows = [
+        {"label": info.label, "governance_route": info.governance_route, "count": count}
+        for info, count in counted
+    ]
+    unscored = getattr(module, "unscored_count", None)
+    if unscored is not None:
+        rows.append({"label": NOT_SCORED, "governance_route": "", "count": unscored()})
+    return rows
+
+
+def partners_section(period: datetime.date) -> Section:
+    """The strategic partners' section (portfolio.partners.reporting), with
+    its three lists as sheets of the workbook too."""
+    from portfolio.partners.reporting import pack_section
+
+    part = pack_section(period)
+    context = part["context"]
+    overdue = context["overdue_reviews"]
+    not_started = context["kt_not_started"]
+    ending = context["contracts_ending"]
+    return Section(
+        key="partners",
+        title=part["title"],
+        # The partners' own template starts with its own h2; inside the pack
+        # the section heading is the pack's, so this one starts at h3.
+        template="reports/_pack_partners.html",
+        context=context,
+        tables=[
+            Table(
+                "Partner reviews overdue",
+                [
+                    Column("Partner"),
+                    Column("Last review", "date"),
+                    Column("Review was due", "date"),
+                    Column("Active engagements", "integer"),
+                ],
+                [
+                    [
+                        row.partner.name,
+                        row.latest_review.review_date if row.latest_review else None,
+                        row.next_review_due,
+                        row.active_engagements,
+                    ]
+                    for row in overdue
+                ],
+            ),
+            Table(
+                "Knowledge transfer not started",
+                [
+                    Column("Partner"),
+                    Column("Engagement"),
+                    Column("Project or workstream"),
+                    Column("Ends", "date"),
+                    Column("Internal counterpart"),
+                ],
+                [
+                    [
+                        e.partner.name,
+                        e.title,
+                        f"{e.project.reference} {e.project.title}"
+                        if e.project
+                        else f"Workstream: {e.workstream.name}",
+                        e.end_date,
+                        e.kt_counterpart or "Not named",
+                    ]
+                    for e in not_started
+                ],
+            ),
+            Table(
+                "Partner contracts ending",
+                [
+                    Column("Date", "date"),
+                    Column("What happens"),
+                    Column("Contract"),
+                    Column("Partner"),
+                ],
+                [[a.date, a.event, a.contract.reference, a.contract.partner.name] for a in ending],
+            ),
+        ],
+        figures={
+            "overdue_reviews": len(overdue),
+            "knowledge_transfer_not_started": len(not_started),
+            "contracts_ending": len(ending),
+        },
+    )
 
 
 def _person(first: str | None, last: str | None, username: str | None) -> str:
@@ -176,7 +271,7 @@ class _PortfolioFacts:
 
     def overview(self) -> Section:
         stages = stage_counts(Project.objects.all())
-        ranges = range_counts(Project.objects.all())
+        ranges = range_counts()
         distribution = self.distribution()
         movers = self.movers()
         reporting = len(self.reporting_ids)

@@ -239,14 +239,22 @@ def test_sections_from_every_app_are_assembled_in_order(monkeypatch):
     )
     real = reports.section_module
     monkeypatch.setattr(
-        reports, "section_module", lambda app: benefits if app == "benefits" else real(app)
+        reports,
+        "section_module",
+        lambda app: {"benefits": benefits, "prioritisation": None}.get(app, real(app)),
     )
     run = _request(publish=False)
 
     tasks.generate_report_task.apply(args=[run.pk])
 
     run.refresh_from_db()
-    order = ["portfolio-overview", "portfolio-exceptions", "portfolio-ahead", "benefits-position"]
+    order = [
+        "portfolio-overview",
+        "portfolio-exceptions",
+        "portfolio-ahead",
+        "partners",
+        "benefits-position",
+    ]
     assert set(run.figures) == set(order)  # jsonb keeps no key order; the pack does
     positions = [
         run.snapshot.index(f'<section class="pmo-pack__section" id="{key}"') for key in order

@@ -133,9 +133,7 @@ def test_the_month_ahead_shows_scheduled_gates_and_the_top_escalated_risks():
 @pytest.mark.django_db
 def test_the_range_counts_appear_once_prioritisation_provides_them(monkeypatch):
     ProjectFactory()
-    monkeypatch.setattr(
-        reporting, "range_counts", lambda projects: [{"label": "Range 1", "count": 1}]
-    )
+    monkeypatch.setattr(reporting, "range_counts", lambda: [{"label": "Range 1", "count": 1}])
 
     overview = _sections()["portfolio-overview"]
 
@@ -180,9 +178,13 @@ def test_the_section_reads_a_fixed_number_of_queries_whatever_the_portfolio_size
         MilestoneFactory(project=project, forecast_date=datetime.date(2026, 10, 1))
         RiskFactory(project=project, escalated=True)
 
-    # 1 projects, 2 this and last month's updates, 3 stage counts, 4 overdue
-    # milestones, 5 scheduled gates, 6 escalated risks, 7 their count.
-    with django_assert_num_queries(7):
+    # 1 projects, 2 this and last month's updates, 3 stage counts; counts by
+    # range: 4 active scoring model, 5 its criteria, 6 its ranges, 7 current
+    # assessments per tier, 8 projects not scored; 9 overdue milestones,
+    # 10 scheduled gates, 11 escalated risks, 12 their count; partners:
+    # 13 reviews, 14 partners, 15 engagements ending with knowledge transfer
+    # not started, 16 contracts ending.
+    with django_assert_num_queries(16):
         reporting.pack_sections("portfolio", OCTOBER)
 
 

@@ -83,7 +83,7 @@ def worker(broker, media_root, tmp_path):
         "CELERY_BROKER_URL": broker,
         "DATABASE_URL": _database_url(),
         "MEDIA_ROOT": str(media_root),
-        "SECRET_KEY": "real-worker-test-key",
+        "SECRET_KEY": "real-worker-test-key-" * 3,  # settings require 50+ characters
         "DEBUG": "0",
     }
     celery = Path(sys.executable).with_name("celery")
