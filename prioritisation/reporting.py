@@ -64,14 +64,16 @@ def _glyph(tier: Tier) -> str:
 
 def _grid_section(key: str, title: str, model, rows) -> Section:
     ranges = selectors.ranges_of(model)
-    counts = selectors.tier_counts(rows, ranges)
-    matrix = selectors.count_matrix(rows, model)
+    # The scatter and the matrix take the grid page's narrow points.
+    points = selectors.grid_points()
+    counts = selectors.tier_counts(points, ranges)
+    matrix = selectors.count_matrix(points, model)
     figure = grid_figure(
-        rows,
+        points,
         ranges=ranges,
         impact_threshold=model.impact_threshold,
         risk_threshold=model.risk_threshold,
-        size_values={r.project.pk: r.investment for r in rows},
+        size_values={p.project_id: p.investment for p in points},
         size_label="One-off investment",
     )
     unscored = selectors.unscored_count()

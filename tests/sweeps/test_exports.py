@@ -158,14 +158,6 @@ def test_no_export_lets_a_spreadsheet_run_a_formula(client_as, round_number):
     _assert_formula_safe(client_as(Role.PMO), _export_urls())
 
 
-PACK_BROKEN = (
-    "The portfolio pack fails to generate: portfolio/reporting.py calls the "
-    "prioritisation range_counts selector with a queryset it does not take "
-    "(TypeError), so the report XLSX/CSV are never written."
-)
-
-
-@pytest.mark.xfail(strict=True, reason=PACK_BROKEN)
 @pytest.mark.django_db
 @pytest.mark.parametrize("round_number", range(len(PAYLOADS)))
 def test_the_report_pack_files_hold_no_formula(client_as, round_number):
@@ -181,7 +173,6 @@ def test_every_export_download_writes_one_security_log_line(client_as, caplog):
     _assert_one_download_line(client_as(Role.PMO), caplog, _export_urls())
 
 
-@pytest.mark.xfail(strict=True, reason=PACK_BROKEN)
 @pytest.mark.django_db
 def test_every_report_download_writes_one_security_log_line(client_as, caplog):
     _export_world()

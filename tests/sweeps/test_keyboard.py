@@ -107,12 +107,6 @@ def test_finance_records_an_actual_and_another_finance_user_signs_it_off_by_keyb
     signer.context.close()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="The portfolio pack fails to generate (portfolio/reporting.py passes a "
-    "queryset to prioritisation's range_counts(), which takes none), so no pack is "
-    "ready to download.",
-)
 def test_the_pmo_generates_a_pack_by_keyboard(page_as, roles):
     ProjectFactory(project_manager=roles[Role.PROJECT_MANAGER])
     page = page_as(Role.PMO)
