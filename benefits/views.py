@@ -108,13 +108,16 @@ def tracker(request):
     year = _chosen_year(request)
     view = _chosen_view(request)
     filters = _filters(request)
-    rows = selectors.tracker_rows(filters, year, view)
-    page = Paginator(rows, TRACKER_PAGE_SIZE).get_page(request.GET.get("page"))
+    totals = selectors.tracker_totals(filters, year, view)
+    paginator = Paginator(selectors.tracker_rows(filters, year, view), TRACKER_PAGE_SIZE)
+    # The totals query already counted the filtered rows: no second COUNT.
+    paginator.count = totals.listed
+    page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {
         "page": page,
-        "totals": selectors.tracker_totals(filters, year, view),
+        "totals": totals,
         "year": year,
         "year_label": fy_label(year),
         "years": [(y, fy_label(y)) for y in mtfp_years(_today())],
