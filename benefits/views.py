@@ -473,13 +473,13 @@ def summary(request):
         else "forecast"
     )
     year = _chosen_year(request)
-    frame = selectors.profile_frame()
+    frame = selectors.summary_frame()
     by_directorate = selectors.pivot(frame, "directorate", measure, years, view)
     category_labels = dict(MTFPCategory.choices)
     by_category = selectors.pivot(frame, "mtfp_category", measure, years, view)
     by_category.columns = [category_labels.get(c, c) for c in by_category.columns]
     trend = selectors.portfolio_trend(frame, years)
-    fall = selectors.waterfall(frame, year)
+    fall = selectors.waterfall_for_year(year)
     investment = selectors.portfolio_investment(frame, years)
     suffix = "_effect" if view == selectors.BUDGET_EFFECT else ""
     return render(
@@ -505,7 +505,7 @@ def summary(request):
             "waterfall_figure": charts.waterfall_figure(fall),
             "investment": investment,
             "fte": selectors.fte_totals(),
-            "project_investments": selectors.project_investments(frame, years),
+            "project_investments": selectors.project_investments(years),
         },
     )
 
