@@ -23,6 +23,8 @@ from django.db.models import (
     DecimalField,
     Exists,
     F,
+    Max,
+    Min,
     OuterRef,
     Q,
     Subquery,
@@ -30,7 +32,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Greatest, Least
 
 from benefits import money
 from benefits.models import (
@@ -141,6 +143,7 @@ class Totals:
     forecast: Decimal
     actual: Decimal
     count: int
+    listed: int = 0
 
     @property
     def variance(self) -> Decimal:
@@ -152,22 +155,39 @@ class Totals:
         return self.actual - self.plan
 
 
+def _in_year(year: int, view: str, benefit: str = "benefit__") -> Q:
+    """The profile or actual rows that make up `year` in the view: the year
+    itself, and in the budget effect every earlier increment of a recurring
+    saving (benefits.money.full_year_effect)."""
+    if view == INCREMENTAL:
+        return Q(year=year)
+    return Q(year=year) | Q(year__lt=year, **{f"{benefit}recurrence": Recurrence.RECURRING})
+
+
 def tracker_totals(filters: dict, year: int, view: str = INCREMENTAL) -> Totals:
-    """The totals row: one query, each saving counted once."""
-    qs = with_year_figures(
-        filtered_benefits(filters, FinancialBenefit.objects.counted()), year, view
+    """The totals row, each saving counted once, in three small aggregates
+    (no per-benefit subqueries): the benefits listed and counted, the
+    profile rows in view, and the actuals in view. `listed` counts every
+    filtered benefit, duplicates included, so the page needs no other COUNT."""
+    benefits = filtered_benefits(filters)
+    counts = benefits.order_by().aggregate(
+        listed=Count("pk"), count=Count("pk", filter=Q(duplicate_of__isnull=True))
     )
-    sums = qs.aggregate(
-        plan=Coalesce(Sum("plan_y"), Value(ZERO), output_field=MONEY_FIELD),
-        forecast=Coalesce(Sum("forecast_y"), Value(ZERO), output_field=MONEY_FIELD),
-        actual=Coalesce(Sum("actual_y"), Value(ZERO), output_field=MONEY_FIELD),
-        count=Count("pk"),
+    counted_ids = filtered_benefits(filters, FinancialBenefit.objects.counted()).values("pk")
+    in_view = _in_year(year, view)
+    sums = BenefitYear.objects.filter(in_view, benefit__in=counted_ids).aggregate(
+        plan=Coalesce(Sum("plan"), Value(ZERO), output_field=MONEY_FIELD),
+        forecast=Coalesce(Sum("forecast"), Value(ZERO), output_field=MONEY_FIELD),
     )
+    actual = BenefitActual.objects.filter(in_view, benefit__in=counted_ids).aggregate(
+        total=Coalesce(Sum("amount"), Value(ZERO), output_field=MONEY_FIELD)
+    )["total"]
     return Totals(
         money.to_pence(sums["plan"]),
         money.to_pence(sums["forecast"]),
-        money.to_pence(sums["actual"]),
-        sums["count"],
+        money.to_pence(actual),
+        counts["count"],
+        counts["listed"],
     )
 
 
@@ -327,6 +347,49 @@ def profile_frame(queryset=None) -> pd.DataFrame:
     return frame
 
 
+def summary_frame() -> pd.DataFrame:
+    """The portfolio's plan, forecast and actual summed in the database by
+    benefiting directorate, MTFP category, recurrence and year (each saving
+    counted once): a few hundred rows whatever the size of the book, with
+    the columns pivot() and portfolio_trend() read. Two queries; money stays
+    Decimal (object columns)."""
+    # Grouped on the directorate's id (a hash aggregate over integers), its
+    # name carried along with Min() as it depends on the id.
+    keys = ("benefit__directorate_id", "benefit__mtfp_category", "benefit__recurrence", "year")
+    counted = Q(benefit__duplicate_of__isnull=True)
+    name = Min("benefit__directorate__name")
+    groups: dict[tuple, list] = {}
+    for *key, directorate, plan, forecast in (
+        BenefitYear.objects.filter(counted)
+        .order_by()
+        .values(*keys)
+        .annotate(name=name, plan_sum=Sum("plan"), forecast_sum=Sum("forecast"))
+        .values_list(*keys, "name", "plan_sum", "forecast_sum")
+    ):
+        groups[tuple(key)] = [directorate, plan, forecast, ZERO]
+    for *key, directorate, actual in (
+        BenefitActual.objects.filter(counted)
+        .order_by()
+        .values(*keys)
+        .annotate(name=name, actual_sum=Sum("amount"))
+        .values_list(*keys, "name", "actual_sum")
+    ):
+        groups.setdefault(tuple(key), [directorate, ZERO, ZERO, ZERO])[3] = actual
+    frame = pd.DataFrame(
+        [
+            (directorate, category, recurrence, year, *(money.to_pence(v) for v in amounts))
+            for (_id, category, recurrence, year), (directorate, *amounts) in groups.items()
+        ],
+        columns=["directorate", "mtfp_category", "recurrence", "year", *MEASURE_COLUMNS],
+    )
+    for name in MEASURE_COLUMNS:
+        frame[name] = frame[name].astype(object)
+    return frame
+
+
+MEASURE_COLUMNS = ("plan", "forecast", "actual")
+
+
 def _decimal_sum(series) -> Decimal:
     return sum(series, ZERO)
 
@@ -393,26 +456,27 @@ def pivot_rows(table: pd.DataFrame):
 
 
 def portfolio_trend(frame: pd.DataFrame, years: list[int]) -> list[dict]:
-    """Plan, forecast and actual by year, incremental and budget effect."""
+    """Plan, forecast and actual by year, incremental and budget effect.
+    One pass over the frame's rows (Decimal addition, never float)."""
+    incremental: dict[tuple, Decimal] = defaultdict(lambda: ZERO)
+    effect: dict[tuple, Decimal] = defaultdict(lambda: ZERO)
+    if not frame.empty:
+        columns = [frame[c] for c in ("year", "recurrence", *MEASURE_COLUMNS)]
+        for year, recurrence, *amounts in zip(*columns, strict=True):
+            for measure, amount in zip(MEASURE_COLUMNS, amounts, strict=True):
+                incremental[(year, measure)] += amount
+                if recurrence == Recurrence.RECURRING:
+                    for y in years:
+                        if year <= y:
+                            effect[(y, measure)] += amount
+                elif year in years:
+                    effect[(year, measure)] += amount
     result = []
-    if frame.empty:
-        sums = {}
-    else:
-        sums = {
-            (y, m): _decimal_sum(frame.loc[frame["year"] == y, m])
-            for y in years
-            for m in ("plan", "forecast", "actual")
-        }
-    recurring = frame[frame["recurrence"] == Recurrence.RECURRING] if not frame.empty else frame
     for y in years:
         row = {"year": y, "label": money.fy_label(y)}
-        for m in ("plan", "forecast", "actual"):
-            row[m] = sums.get((y, m), ZERO)
-            if frame.empty:
-                row[f"{m}_effect"] = ZERO
-                continue
-            carried = _decimal_sum(recurring.loc[recurring["year"] < y, m])
-            row[f"{m}_effect"] = row[m] + carried
+        for m in MEASURE_COLUMNS:
+            row[m] = incremental[(y, m)]
+            row[f"{m}_effect"] = effect[(y, m)]
         result.append(row)
     return result
 
@@ -454,6 +518,72 @@ def waterfall(frame: pd.DataFrame, year: int | None) -> Waterfall:
             result.lost += v.lost
             result.new += v.new
     return result
+
+
+def waterfall_for_year(year: int) -> Waterfall:
+    """The waterfall for one year, computed in the database with the same
+    first-in, first-out matching as benefits.money.variance_split.
+
+    Matching plan pounds to forecast pounds in year order is the overlap of
+    their running totals: of the plan in `year` (the pounds from P_before to
+    P_before + p), the part within the forecast total F is matched, so
+    matched plan = min(P_before + p, F) - min(P_before, F); likewise for the
+    forecast against the plan total. Then slipped = matched plan - matched
+    forecast, lost = p - matched plan, new = f - matched forecast. A
+    dis-benefit (all amounts <= 0) matches on size (max for min); a profile
+    mixing signs matches year by year (min(p, f) both ways, nothing slips).
+    One query: per-benefit sums, summed again."""
+    per_benefit = (
+        BenefitYear.objects.filter(benefit__in=FinancialBenefit.objects.counted().values("pk"))
+        .order_by()
+        .values("benefit_id")
+        .annotate(
+            p=_money_sum("plan", Q(year=year)),
+            f=_money_sum("forecast", Q(year=year)),
+            p_before=_money_sum("plan", Q(year__lt=year)),
+            f_before=_money_sum("forecast", Q(year__lt=year)),
+            p_total=_money_sum("plan"),
+            f_total=_money_sum("forecast"),
+            low=Min(Least("plan", "forecast")),
+            high=Max(Greatest("plan", "forecast")),
+        )
+    )
+
+    def matched(before, amount, other_total):
+        def overlap(fn):
+            return fn(F(before) + F(amount), F(other_total)) - fn(F(before), F(other_total))
+
+        return Sum(
+            Case(
+                When(Q(low__lt=0) & Q(high__gt=0), then=Least(F("p"), F("f"))),
+                When(low__lt=0, then=overlap(Greatest)),
+                default=overlap(Least),
+                output_field=MONEY_FIELD,
+            )
+        )
+
+    sums = per_benefit.aggregate(
+        plan=Sum("p"),
+        forecast=Sum("f"),
+        matched_plan=matched("p_before", "p", "f_total"),
+        matched_forecast=matched("f_before", "f", "p_total"),
+    )
+    plan, forecast, matched_plan, matched_forecast = (
+        money.to_pence(sums[k] or ZERO)
+        for k in ("plan", "forecast", "matched_plan", "matched_forecast")
+    )
+    return Waterfall(
+        year,
+        plan=plan,
+        slipped=matched_plan - matched_forecast,
+        lost=plan - matched_plan,
+        new=forecast - matched_forecast,
+        forecast=forecast,
+    )
+
+
+def _money_sum(field_name: str, condition: Q | None = None):
+    return Coalesce(Sum(field_name, filter=condition), Value(ZERO), output_field=MONEY_FIELD)
 
 
 # --- Costs, payback and benefit-cost ratio --------------------------------
@@ -522,8 +652,14 @@ def _cost_by_year(costs) -> dict[int, Decimal]:
 
 
 def portfolio_investment(frame: pd.DataFrame, years: list[int]) -> Investment:
-    costs = ProjectCost.objects.order_by().values(
-        "year", "capital_one_off", "revenue_one_off", "revenue_ongoing"
+    costs = (
+        ProjectCost.objects.order_by()
+        .values("year")
+        .annotate(
+            capital_one_off=Sum("capital_one_off"),
+            revenue_one_off=Sum("revenue_one_off"),
+            revenue_ongoing=Sum("revenue_ongoing"),
+        )
     )
     cost = _cost_by_year(costs)
     span = sorted(set(years) | set(cost))
@@ -541,9 +677,11 @@ def project_investment(project, years: list[int]) -> Investment:
     return Investment(span, _benefit_effect_by_year(frame, span), cost)
 
 
-def project_investments(frame: pd.DataFrame, years: list[int], limit: int = 25) -> list[dict]:
+def project_investments(years: list[int], limit: int = 25) -> list[dict]:
     """Per project with an investment profile, largest investment first:
-    benefit (forecast budget effect), cost, payback and BCR. Two queries."""
+    benefit (forecast budget effect), cost, payback and BCR. Three queries:
+    the projects, their costs, and their forecasts summed by year and
+    recurrence in the database."""
     from portfolio.models import Project
 
     projects = list(
@@ -561,9 +699,23 @@ def project_investments(frame: pd.DataFrame, years: list[int], limit: int = 25) 
     by_project_cost: dict[int, list] = defaultdict(list)
     for row in costs:
         by_project_cost[row["project_id"]].append(row)
+    forecasts: dict[int, list] = defaultdict(list)
+    for project_id, year, recurrence, forecast in (
+        BenefitYear.objects.filter(
+            benefit__project__in=projects, benefit__duplicate_of__isnull=True
+        )
+        .order_by()
+        .values("benefit__project_id", "year", "benefit__recurrence")
+        .annotate(total=Sum("forecast"))
+        .values_list("benefit__project_id", "year", "benefit__recurrence", "total")
+    ):
+        forecasts[project_id].append((year, recurrence, ZERO, money.to_pence(forecast), ZERO))
     result = []
     for project in projects:
-        sub = frame[frame["project_id"] == project.pk] if not frame.empty else frame
+        sub = pd.DataFrame(
+            forecasts.get(project.pk, []),
+            columns=["year", "recurrence", *MEASURE_COLUMNS],
+        )
         cost = _cost_by_year(by_project_cost.get(project.pk, []))
         span = sorted(set(years) | set(cost))
         investment = Investment(span, _benefit_effect_by_year(sub, span), cost)
@@ -794,7 +946,7 @@ def pack_totals(year: int, view: str = INCREMENTAL) -> dict:
             year=year, signed_off_at__isnull=False, benefit__duplicate_of__isnull=True
         ).aggregate(total=Coalesce(Sum("signed_off_amount"), Value(ZERO), output_field=MONEY_FIELD))
     )["total"]
-    split = waterfall(profile_frame(), year)
+    split = waterfall_for_year(year)
     return {
         "year": year,
         "year_label": money.fy_label(year),

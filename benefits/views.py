@@ -109,13 +109,16 @@ def tracker(request):
     year = _chosen_year(request)
     view = _chosen_view(request)
     filters = _filters(request)
-    rows = selectors.tracker_rows(filters, year, view)
-    page = Paginator(rows, TRACKER_PAGE_SIZE).get_page(request.GET.get("page"))
+    totals = selectors.tracker_totals(filters, year, view)
+    paginator = Paginator(selectors.tracker_rows(filters, year, view), TRACKER_PAGE_SIZE)
+    # The totals query already counted the filtered rows: no second COUNT.
+    paginator.count = totals.listed
+    page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {
         "page": page,
-        "totals": selectors.tracker_totals(filters, year, view),
+        "totals": totals,
         "year": year,
         "year_label": fy_label(year),
         "years": [(y, fy_label(y)) for y in mtfp_years(_today())],
@@ -473,13 +476,13 @@ def summary(request):
         else "forecast"
     )
     year = _chosen_year(request)
-    frame = selectors.profile_frame()
+    frame = selectors.summary_frame()
     by_directorate = selectors.pivot(frame, "directorate", measure, years, view)
     category_labels = dict(MTFPCategory.choices)
     by_category = selectors.pivot(frame, "mtfp_category", measure, years, view)
     by_category.columns = [category_labels.get(c, c) for c in by_category.columns]
     trend = selectors.portfolio_trend(frame, years)
-    fall = selectors.waterfall(frame, year)
+    fall = selectors.waterfall_for_year(year)
     investment = selectors.portfolio_investment(frame, years)
     suffix = "_effect" if view == selectors.BUDGET_EFFECT else ""
     return render(
@@ -505,7 +508,7 @@ def summary(request):
             "waterfall_figure": charts.waterfall_figure(fall),
             "investment": investment,
             "fte": selectors.fte_totals(),
-            "project_investments": selectors.project_investments(frame, years),
+            "project_investments": selectors.project_investments(years),
         },
     )
 

@@ -61,23 +61,45 @@ def _csv_value(value):
     return value
 
 
+class SheetWriter:
+    """One sheet written row by row: header first, then each row as it
+    comes, then the frozen header and autofilter. With a workbook made by
+    new_workbook(..., constant_memory=True) each row goes to disk as soon as
+    the next starts, so a long export stays flat in memory; sheets of one
+    workbook may be written in turns."""
+
+    def __init__(self, workbook, title: str, columns: Sequence[Column]):
+        self.sheet = workbook.add_worksheet(title[:31])
+        self.columns = columns
+        self.kinds = [column.kind for column in columns]
+        self.formats = _formats(workbook)
+        self.count = 0
+        for col, column in enumerate(columns):
+            self.sheet.write_string(0, col, column.header, self.formats["header"])
+            self.sheet.set_column(col, col, column.width)
+
+    def write(self, row: Sequence) -> None:
+        if len(row) != len(self.kinds):
+            raise ValueError(f"{len(row)} values for {len(self.kinds)} columns")
+        self.count += 1
+        r, sheet, formats = self.count, self.sheet, self.formats
+        for col, (kind, value) in enumerate(zip(self.kinds, row, strict=True)):
+            _write(sheet, r, col, kind, value, formats)
+
+    def finish(self):
+        self.sheet.freeze_panes(1, 0)
+        self.sheet.autofilter(0, 0, max(self.count, 1), len(self.columns) - 1)
+        return self.sheet
+
+
 def add_sheet(workbook, title: str, columns: Sequence[Column], rows: Iterable[Sequence]):
     """Write one sheet with xlsxwriter: £ formats, real dates, frozen header,
     autofilter. Text never becomes a formula (strings are written as strings,
     and formula_safe prefixes anything that looks like one)."""
-    sheet = workbook.add_worksheet(title[:31])
-    formats = _formats(workbook)
-    for col, column in enumerate(columns):
-        sheet.write_string(0, col, column.header, formats["header"])
-        sheet.set_column(col, col, column.width)
-    count = 0
-    for r, row in enumerate(rows, start=1):
-        count = r
-        for col, (column, value) in enumerate(zip(columns, row, strict=True)):
-            _write(sheet, r, col, column.kind, value, formats)
-    sheet.freeze_panes(1, 0)
-    sheet.autofilter(0, 0, max(count, 1), len(columns) - 1)
-    return sheet
+    writer = SheetWriter(workbook, title, columns)
+    for row in rows:
+        writer.write(row)
+    return writer.finish()
 
 
 def _formats(workbook):
@@ -97,8 +119,8 @@ def _formats(workbook):
 
 def _write(sheet, row, col, kind, value, formats):
     if value is None or value == "":
-        sheet.write_blank(row, col, None)
-    elif kind == "money" and isinstance(value, (Decimal, int, float)):
+        return  # an empty cell (xlsxwriter writes no blank without a format)
+    if kind == "money" and isinstance(value, (Decimal, int, float)):
         sheet.write_number(row, col, float(value), formats["money"])
     elif kind == "date" and isinstance(value, datetime.date):
         if isinstance(value, datetime.datetime):
@@ -110,20 +132,26 @@ def _write(sheet, row, col, kind, value, formats):
         sheet.write_string(row, col, str(formula_safe(str(value))))
 
 
-def new_workbook(buffer):
+def new_workbook(buffer, *, constant_memory: bool = False):
+    """An xlsxwriter workbook writing to `buffer`.
+
+    constant_memory=True writes each row to a temporary file as soon as the
+    next row starts (rows must then be written in order within a sheet, as
+    SheetWriter does), so memory stays flat however long the export; strings
+    are written inline rather than shared. The default keeps every cell in
+    memory until close()."""
     import xlsxwriter
 
     # strings_to_formulas off: a string is never turned into a formula, even
-    # if formula_safe were bypassed. constant_memory keeps large exports flat.
-    return xlsxwriter.Workbook(
-        buffer,
-        {
-            "in_memory": True,
-            "strings_to_formulas": False,
-            "strings_to_urls": False,
-            "strings_to_numbers": False,
-        },
-    )
+    # if formula_safe were bypassed.
+    options = {
+        "in_memory": not constant_memory,
+        "constant_memory": constant_memory,
+        "strings_to_formulas": False,
+        "strings_to_urls": False,
+        "strings_to_numbers": False,
+    }
+    return xlsxwriter.Workbook(buffer, options)
 
 
 # --- Reading real-world values -------------------------------------------

@@ -100,16 +100,20 @@ def queries_for(client, url) -> int:
 
 # Every page: the session, the user and their roles (3 queries) first, and
 # saving the session (a savepoint, the update, its release: 3) last.
-# tracker (+5): the paginator's count, the totals row (one aggregate over
-#   the plan/forecast/actual subqueries), directorates and workstreams for
-#   the filters, then the page of rows with their subqueries.
-# summary (+6): the profile rows, the actual sums (together the pandas
-#   frame for pivots, trend and waterfall), the project costs, FTE totals,
-#   the 25 largest investments and their cost rows.
+# tracker (+6): the totals row in three aggregates (benefits listed and
+#   counted, which is also the paginator's count; the profile rows in the
+#   year; the actuals in the year), directorates and workstreams for the
+#   filters, then the page of rows with their per-row subqueries (run for
+#   the page's rows only, after the LIMIT).
+# summary (+8): the profile sums and the actual sums by directorate,
+#   category, recurrence and year (together the small frame for the pivots
+#   and the trend), the waterfall (per-benefit sums summed again), the
+#   project costs by year, FTE totals, the 25 largest investments, their
+#   cost rows and their forecast sums.
 # outcomes (+5): the paginator's count, the page of outcomes with project
 #   and owner, their measurements, their narrative entries, and whether the
 #   user has a project to add one to.
-EXPECTED = {"/benefits/": 11, "/benefits/summary/": 12, "/benefits/outcomes/": 11}
+EXPECTED = {"/benefits/": 12, "/benefits/summary/": 14, "/benefits/outcomes/": 11}
 
 
 @pytest.mark.parametrize("url", list(EXPECTED))

@@ -1,0 +1,58 @@
+"""The summary's waterfall, computed in the database, equals the first-in,
+first-out split of benefits.money.variance_split summed benefit by benefit,
+for savings, dis-benefits and profiles that mix signs."""
+
+from decimal import Decimal
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from benefits import selectors
+from benefits.models import BenefitYear, FinancialBenefit
+from tests.benefits.factories import this_year
+from tests.portfolio.factories import ProjectFactory
+
+pytestmark = pytest.mark.django_db
+
+amounts = st.integers(min_value=-3, max_value=6).map(lambda n: Decimal(n * 1000) / 4)
+profiles = st.lists(
+    st.tuples(
+        st.sampled_from(["positive", "negative", "any"]),
+        st.lists(st.tuples(amounts, amounts), min_size=1, max_size=5),
+    ),
+    min_size=1,
+    max_size=6,
+)
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(profiles=profiles)
+def test_the_database_waterfall_matches_variance_split(profiles):
+    FinancialBenefit.objects.all().delete()
+    project = ProjectFactory()
+    first = this_year() - 1
+    for sign, years in profiles:
+        benefit = FinancialBenefit.objects.create(
+            project=project,
+            title="Saving",
+            mtfp_category="procurement",
+            directorate=project.lead_directorate,
+            is_disbenefit=sign != "positive",
+        )
+        for offset, (plan, forecast) in enumerate(years):
+            if sign == "positive":
+                plan, forecast = abs(plan), abs(forecast)
+            elif sign == "negative":
+                plan, forecast = -abs(plan), -abs(forecast)
+            BenefitYear.objects.create(
+                benefit=benefit, year=first + offset, plan=plan, forecast=forecast
+            )
+    frame = selectors.profile_frame()
+    for year in range(first - 1, first + 6):
+        expected = selectors.waterfall(frame, year)
+        got = selectors.waterfall_for_year(year)
+        for part in ("plan", "forecast", "slipped", "lost", "new"):
+            assert getattr(got, part) == getattr(expected, part), (year, part)
