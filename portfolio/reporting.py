@@ -98,9 +98,7 @@ def partners_section(period: datetime.date) -> Section:
     return Section(
         key="partners",
         title=part["title"],
-        # The partners' own template starts with its own h2; inside the pack
-        # the section heading is the pack's, so this one starts at h3.
-        template="reports/_pack_partners.html",
+        template=part["template"],
         context=context,
         tables=[
             Table(
