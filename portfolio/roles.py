@@ -9,7 +9,16 @@ from django.contrib.auth.models import Group, Permission
 from pmo.permissions import Role
 
 # PMO staff run the admin: reference data, users, schedules.
-PMO_ADMIN_APPS = ("portfolio", "prioritisation", "benefits", "django_celery_beat", "auth", "axes")
+PMO_ADMIN_APPS = (
+    "portfolio",
+    "partners",
+    "prioritisation",
+    "benefits",
+    "pmo",
+    "django_celery_beat",
+    "auth",
+    "axes",
+)
 
 
 def ensure_roles(**kwargs) -> None:
