@@ -250,18 +250,27 @@ def project_history(project: Project) -> list[dict]:
         ("Gate override", StageOverride.history.filter(project_id=project.pk)),
         (
             "Dependency",
-            Dependency.history.filter(Q(source_id=project.pk) | Q(target_id=project.pk)),
+            Dependency.history.filter(
+                Q(source_id=project.pk) | Q(target_id=project.pk)
+            ).select_related("source", "target"),
         ),
     ]
     entries = []
     for kind, records in sources:
         previous_by_object: dict = {}
         for record in records.select_related("history_user").order_by("history_date", "history_id"):
+            # Each record's __str__ names its project: hand it the project we
+            # already have, so a long history costs no query per line.
+            instance = record.instance
+            if getattr(instance, "project_id", None) == project.pk:
+                instance.project = project
+            if kind == "Dependency":
+                instance.source, instance.target = record.source, record.target
             previous = previous_by_object.get(record.id)
             changes = []
             if previous is not None and record.history_type == "~":
                 delta = record.diff_against(previous, foreign_keys_are_objs=False)
-                changes = [_describe_change(record, c) for c in delta.changes]
+                changes = [_describe_change(instance, c) for c in delta.changes]
             previous_by_object[record.id] = record
             entries.append(
                 {
@@ -269,7 +278,7 @@ def project_history(project: Project) -> list[dict]:
                     "when": record.history_date,
                     "who": record.history_user,
                     "action": {"+": "Added", "~": "Changed", "-": "Deleted"}[record.history_type],
-                    "object": str(record.instance) if kind != "Project" else record.title,
+                    "object": str(instance) if kind != "Project" else record.title,
                     "reason": record.history_change_reason
                     or (f"Reason: {record.reason}" if kind == "Gate override" else ""),
                     "changes": changes,
@@ -279,8 +288,8 @@ def project_history(project: Project) -> list[dict]:
     return entries[:HISTORY_LIMIT]
 
 
-def _describe_change(record, change) -> str:
-    field = record.instance._meta.get_field(change.field)
+def _describe_change(instance, change) -> str:
+    field = instance._meta.get_field(change.field)
     label = str(field.verbose_name).capitalize()
     if field.choices:
         lookup = dict(field.flatchoices)

@@ -1,6 +1,9 @@
+import datetime
 import types
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from pmo.permissions import Role
 from portfolio import services, views
@@ -72,3 +75,19 @@ def test_other_apps_add_their_own_tabs(client_as, monkeypatch, tmp_path, setting
 
 def test_an_unknown_reference_is_not_found(client_as):
     assert client_as(Role.VIEWER).get("/projects/TP-9999/").status_code == 404
+
+
+def test_a_long_history_costs_no_extra_queries(client_as):
+    """The History tab names each record's project from the project already
+    read: 1 update and 12 updates cost the same number of queries."""
+    client = client_as(Role.PMO)
+    short = ProjectFactory()
+    StatusUpdateFactory(project=short, period=datetime.date(2026, 1, 1))
+    long = ProjectFactory()
+    for month in range(1, 13):
+        StatusUpdateFactory(project=long, period=datetime.date(2025, month, 1))
+    with CaptureQueriesContext(connection) as one:
+        client.get(f"/projects/{short.reference}/")
+    with CaptureQueriesContext(connection) as twelve:
+        client.get(f"/projects/{long.reference}/")
+    assert len(twelve) == len(one)
