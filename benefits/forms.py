@@ -225,7 +225,8 @@ class ActualForm(GovukFormMixin, forms.Form):
         widget=forms.Textarea,
         required=False,
         help_text=(
-            "Needed only when the year is already signed off: the entry is then an adjustment."
+            "Needed when the year is already signed off, or for a negative amount that "
+            "corrects one recorded too high: the entry is then an adjustment."
         ),
     )
 

@@ -309,10 +309,19 @@ def benefit_record_actual(
         validate_year(year, "month", today)
     except ValidationError as exc:
         errors.update(exc.message_dict)
-    try:
-        validate_amount(benefit, amount, "amount")
-    except ValidationError as exc:
-        errors.update(exc.message_dict)
+    # A negative actual is a correction of an amount recorded too high: it
+    # is allowed as an adjustment with a written reason, never silently.
+    is_correction = amount is not None and amount < 0 and not benefit.is_disbenefit
+    if is_correction and not reason.strip():
+        errors["reason"] = (
+            "Enter the reason for this correction: a negative actual reduces "
+            "an amount recorded earlier"
+        )
+    elif not is_correction:
+        try:
+            validate_amount(benefit, amount, "amount")
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
     if not (evidence or "").strip():
         errors["evidence"] = "Enter the evidence for this actual"
     if errors:
@@ -320,7 +329,7 @@ def benefit_record_actual(
     profile_row, _ = BenefitYear.objects.select_for_update().get_or_create(
         benefit=benefit, year=year
     )
-    is_adjustment = profile_row.is_signed_off
+    is_adjustment = profile_row.is_signed_off or is_correction
     if is_adjustment and not reason.strip():
         raise ValidationError(
             {

@@ -275,3 +275,27 @@ def test_a_year_that_has_not_started_cannot_be_signed_off():
             benefit=benefit, year=FY + 1, by=finance_user("fiona"), today=TODAY
         )
     assert "2027/28 has not started" in str(error.value)
+
+
+def test_an_over_recorded_actual_is_corrected_by_a_negative_adjustment_with_a_reason():
+    benefit = new_benefit()
+    recorder = UserFactory()
+    record = {"benefit": benefit, "evidence": "Outturn", "by": recorder, "today": TODAY}
+    services.benefit_record_actual(
+        month=datetime.date(2026, 5, 1), amount=Decimal("5000"), **record
+    )
+
+    with pytest.raises(ValidationError) as error:
+        services.benefit_record_actual(
+            month=datetime.date(2026, 6, 1), amount=Decimal("-1200.50"), **record
+        )
+    assert "Enter the reason for this correction" in str(error.value)
+
+    correction = services.benefit_record_actual(
+        month=datetime.date(2026, 6, 1),
+        amount=Decimal("-1200.50"),
+        reason="May invoice was counted twice",
+        **record,
+    )
+    assert correction.is_adjustment
+    assert sum(a.amount for a in benefit.actuals.all()) == Decimal("3799.50")
