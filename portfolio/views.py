@@ -80,6 +80,8 @@ def dashboard(request):
     stages = selectors.stage_counts()
     overdue = selectors.overdue_milestones(today)
     due = selectors.updates_due(period)
+    red = selectors.red_projects()
+    overrides = selectors.green_overrides()
     confidence = selectors.confidence_distribution(settings.PMO_RAG_SCALE)
     confidence_figure = bar_figure(
         [row["label"] for row in confidence],
@@ -95,14 +97,18 @@ def dashboard(request):
             "confidence": confidence,
             "confidence_figure": confidence_figure,
             "period": period,
-            "red_projects": selectors.with_ranges(selectors.red_projects()),
+            # Red first, then Amber/Red: at county scale the worst few lead and
+            # the count says how many more there are.
+            "red_projects": selectors.with_ranges(red[:DASHBOARD_LIST_LIMIT]),
+            "red_count": red.count(),
             "range_counts": selectors.range_counts(),
             # A large portfolio lists the worst few here; the register has the rest.
             "overdue_milestones": overdue[:DASHBOARD_LIST_LIMIT],
             "overdue_count": overdue.count(),
             "updates_due": due[:DASHBOARD_LIST_LIMIT],
             "updates_due_count": due.count(),
-            "green_overrides": selectors.green_overrides(),
+            "green_overrides": overrides[:DASHBOARD_LIST_LIMIT],
+            "green_override_count": overrides.count(),
             "gates_ahead": selectors.gates_ahead(today),
             "stage_overrides": selectors.recent_stage_overrides(),
         },

@@ -70,3 +70,22 @@ def test_it_counts_projects_by_stage(client_as):
         row["stage"]: row["count"] for row in client_as(Role.VIEWER).get("/").context["stages"]
     }
     assert stages[Stage.IDEA] == 2
+
+
+def test_a_large_portfolio_lists_the_worst_few_and_says_how_many_more(client_as):
+    for n in range(16):
+        StatusUpdateFactory(
+            project=ProjectFactory(title=f"Amber/Red {n}"),
+            period=current_period(),
+            delivery_confidence="AR",
+        )
+    StatusUpdateFactory(
+        project=ProjectFactory(title="The one Red"),
+        period=current_period(),
+        delivery_confidence="R",
+    )
+    response = client_as(Role.CLT).get("/")
+    listed = [p.title for p in response.context["red_projects"]]
+    assert len(listed) == 15
+    assert listed[0] == "The one Red"
+    assert "Showing 15 of 17 Red and Amber/Red projects." in response.content.decode()
