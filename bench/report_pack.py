@@ -134,6 +134,7 @@ def _seed(count: int, period: datetime.date) -> None:
         (GateDecision, gates),
     ):
         model.objects.bulk_create(rows, batch_size=1000)
+    StatusUpdate.objects.mark_latest()
 
 
 def _peak_rss_kib(pid: int) -> int:

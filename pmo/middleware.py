@@ -5,13 +5,17 @@ from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 
 SESSION_STARTED_KEY = "pmo_session_started"
+SESSION_RENEWED_KEY = "pmo_session_renewed"
 
 
 class AbsoluteSessionTimeoutMiddleware:
-    """Ends a session a fixed time after sign-in, however active it has been.
+    """Ends a session a fixed time after sign-in, however active it has been,
+    and keeps an active session alive.
 
-    The idle timeout is the session cookie's age, renewed on every request;
-    this caps the whole session so a stolen cookie cannot live forever.
+    The idle timeout is the session's age, pushed back by saving the session
+    when a request comes more than SESSION_RENEW_SECONDS after the last
+    renewal (so not a write on every request); the absolute timeout caps the
+    whole session so a stolen cookie cannot live forever.
     """
 
     def __init__(self, get_response):
@@ -26,4 +30,7 @@ class AbsoluteSessionTimeoutMiddleware:
             elif now - started > settings.SESSION_ABSOLUTE_TIMEOUT_SECONDS:
                 logout(request)
                 return redirect_to_login(request.get_full_path())
+            renewed = request.session.get(SESSION_RENEWED_KEY, 0)
+            if now - renewed >= settings.SESSION_RENEW_SECONDS:
+                request.session[SESSION_RENEWED_KEY] = now
         return self.get_response(request)

@@ -171,10 +171,14 @@ WHITENOISE_AUTOREFRESH = DEBUG
 IMPORT_MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_UPLOAD_BYTES + 1024 * 1024
 
-# Sessions: idle timeout (the cookie age, renewed on each request) and an
+# Sessions: idle timeout (the session age, renewed while active) and an
 # absolute timeout from login, enforced by pmo.middleware.
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_TIMEOUT_SECONDS", default=30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+# The idle expiry is pushed back by pmo.middleware at most once a minute
+# (not a database write on every request), so the idle timeout holds to
+# within SESSION_RENEW_SECONDS.
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_RENEW_SECONDS = 60
 SESSION_ABSOLUTE_TIMEOUT_SECONDS = env.int("SESSION_ABSOLUTE_TIMEOUT_SECONDS", default=10 * 3600)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -210,6 +210,7 @@ def seed_updates(ctx, project: Project, story: Story) -> int:
             },
         )
         made += created
+    StatusUpdate.objects.mark_latest([project.pk])
     return made
 
 
@@ -494,6 +495,7 @@ def seed_scale(ctx, projects: list[Project]) -> None:
                 )
             )
     StatusUpdate.objects.bulk_create(updates, batch_size=5000)
+    StatusUpdate.objects.mark_latest()
     Milestone.objects.bulk_create(milestones, batch_size=5000)
     Risk.objects.bulk_create(risks, batch_size=5000)
     GateDecision.objects.bulk_create(gates, batch_size=5000)

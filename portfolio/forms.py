@@ -9,6 +9,7 @@ from dateutil.relativedelta import relativedelta
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.db.models import BooleanField, ExpressionWrapper, Q
 
 from pmo.forms import GovukDateInput, GovukFormMixin
 from portfolio.models import (
@@ -412,10 +413,30 @@ class RegisterFilterForm(forms.Form):
         self.fields["range"].choices = [("", "Any range")] + range_choices()
         for name in ("workstream", "directorate", "service", "sponsor", "pm"):
             self.fields[name].empty_label = "Any"
-        self.fields["sponsor"].queryset = User.objects.filter(
-            sponsored_projects__isnull=False
-        ).distinct()
-        self.fields["pm"].queryset = User.objects.filter(managed_projects__isnull=False).distinct()
+        # A few people sponsor or manage many projects each: an IN over the
+        # projects' columns is one hashed scan, where EXISTS per person
+        # scans the table for everyone who has none.
+        sponsoring = Q(pk__in=Project.objects.order_by().values("sponsor_id"))
+        managing = Q(pk__in=Project.objects.order_by().values("project_manager_id"))
+        self.fields["sponsor"].queryset = User.objects.filter(sponsoring)
+        self.fields["pm"].queryset = User.objects.filter(managing)
+        # Both lists of people from one query; the querysets above only
+        # check a chosen value.
+        people = list(
+            User.objects.annotate(
+                sponsors=ExpressionWrapper(sponsoring, output_field=BooleanField()),
+                manages=ExpressionWrapper(managing, output_field=BooleanField()),
+            )
+            .filter(sponsoring | managing)
+            .order_by("first_name", "last_name", "username")
+        )
+        for name, flag in (("sponsor", "sponsors"), ("pm", "manages")):
+            field = self.fields[name]
+            field.choices = [("", "Any")] + [
+                (person.pk, field.label_from_instance(person))
+                for person in people
+                if getattr(person, flag)
+            ]
         for field in self.fields.values():
             widget = field.widget
             if isinstance(widget, forms.Select):

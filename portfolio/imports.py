@@ -1563,4 +1563,5 @@ def _record_rag(
             error("rag", f"{key}: {'; '.join(messages)}")
         return
     update.save()
+    StatusUpdate.objects.mark_latest([project.pk])
     outcome.status_updates.append(f"{project.reference} {confidence.label}")

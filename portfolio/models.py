@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -243,6 +243,23 @@ def first_of_month(day: datetime.date) -> datetime.date:
     return day.replace(day=1)
 
 
+class StatusUpdateQuerySet(models.QuerySet):
+    def mark_latest(self, project_ids=None) -> None:
+        """Set `is_latest` on each project's newest update (by period) and
+        clear it on the rest. Call after writing updates: the register,
+        dashboard and pack read the current RAG through this flag (a join)
+        rather than finding each project's newest update per row."""
+        rows = self.model.objects.all()
+        if project_ids is not None:
+            rows = rows.filter(project_id__in=list(project_ids))
+        newest = self.model.objects.filter(project=OuterRef("project")).order_by("-period")
+        latest_ids = rows.annotate(newest=Subquery(newest.values("pk")[:1])).filter(pk=F("newest"))
+        # Two statements, so the "one latest per project" constraint holds
+        # after each of them.
+        rows.filter(is_latest=True).exclude(pk__in=latest_ids.values("pk")).update(is_latest=False)
+        rows.filter(is_latest=False, pk__in=latest_ids.values("pk")).update(is_latest=True)
+
+
 class StatusUpdate(models.Model):
     """The monthly highlight report. One per project per month."""
 
@@ -265,14 +282,22 @@ class StatusUpdate(models.Model):
     override_justification = models.TextField(blank=True)
     submitted_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
     submitted_at = models.DateTimeField(default=timezone.now)
+    # Derived: the project's newest update. Kept by StatusUpdate.objects.mark_latest().
+    is_latest = models.BooleanField(default=False, editable=False)
 
     history = HistoricalRecords()
+    objects = StatusUpdateQuerySet.as_manager()
 
     class Meta:
         ordering = ["-period"]
         constraints = [
             models.UniqueConstraint(fields=["project", "period"], name="one_update_per_month"),
+            models.UniqueConstraint(
+                fields=["project"], condition=Q(is_latest=True), name="one_latest_update"
+            ),
         ]
+        # "Which projects have reported this month?" (updates due) without a scan.
+        indexes = [models.Index(fields=["period", "project"], name="update_period_project")]
         get_latest_by = "period"
 
     def __str__(self) -> str:

@@ -10,13 +10,14 @@ from django.db.models import (
     Count,
     Exists,
     F,
+    FilteredRelation,
     IntegerField,
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Value,
     When,
+    Window,
 )
 from django.utils import timezone
 
@@ -38,7 +39,6 @@ from portfolio.models import (
 )
 from portfolio.rag import RAG, SCALES, SEVERITY
 from prioritisation import selectors as prioritisation
-from prioritisation.models import ScoringModel
 
 
 def current_period(today: datetime.date | None = None) -> datetime.date:
@@ -48,27 +48,53 @@ def current_period(today: datetime.date | None = None) -> datetime.date:
 
 def with_current_rag(projects: QuerySet[Project]) -> QuerySet[Project]:
     """Annotate each project with its latest highlight report's confidence and
-    period: the project's current RAG is its latest update."""
-    latest = StatusUpdate.objects.filter(project=OuterRef("pk")).order_by("-period")
-    return projects.annotate(
-        current_rag=Subquery(latest.values("delivery_confidence")[:1]),
-        last_update_period=Subquery(latest.values("period")[:1]),
+    period: the project's current RAG is its latest update (one join on the
+    update flagged is_latest, whatever the number of projects)."""
+    return with_latest_update(projects).annotate(
+        current_rag=F("latest_update__delivery_confidence"),
+        last_update_period=F("latest_update__period"),
+    )
+
+
+def with_latest_update(projects: QuerySet[Project]) -> QuerySet[Project]:
+    """Make `latest_update__<field>` available on the projects (a left join)."""
+    return projects.alias(
+        latest_update=FilteredRelation(
+            "status_updates", condition=Q(status_updates__is_latest=True)
+        )
     )
 
 
 def stage_counts(projects: QuerySet[Project] | None = None) -> list[dict]:
     projects = Project.objects.all() if projects is None else projects
     counts = dict(projects.values_list("stage").annotate(n=Count("pk")).values_list("stage", "n"))
+    return _stage_rows(counts)
+
+
+def dashboard_counts(scale: str) -> tuple[list[dict], list[dict]]:
+    """Projects by stage (all of them) and reporting projects by delivery
+    confidence, with 'No update yet' for those that have never reported:
+    one query grouped by stage and current RAG."""
+    by_stage: dict[str, int] = {}
+    by_rag: dict[str | None, int] = {}
+    rows = (
+        with_current_rag(Project.objects.order_by())
+        .values_list("stage", "current_rag")
+        .annotate(n=Count("pk"))
+    )
+    for stage, rag, n in rows:
+        by_stage[stage] = by_stage.get(stage, 0) + n
+        if stage in REPORTING_STAGES:
+            by_rag[rag] = by_rag.get(rag, 0) + n
+    return _stage_rows(by_stage), _confidence_rows(by_rag, scale)
+
+
+def _stage_rows(counts: dict[str, int]) -> list[dict]:
     return [{"stage": s, "label": s.label, "count": counts.get(s.value, 0)} for s in Stage]
 
 
-def confidence_distribution(scale: str, projects: QuerySet[Project] | None = None) -> list[dict]:
-    """How many reporting projects sit at each delivery confidence, with
-    'No update' for those that have never reported."""
-    projects = Project.objects.reporting() if projects is None else projects
-    counts: dict[str | None, int] = {}
-    for rag in with_current_rag(projects).values_list("current_rag", flat=True):
-        counts[rag] = counts.get(rag, 0) + 1
+def _confidence_rows(counts: dict[str | None, int], scale: str) -> list[dict]:
+    counts = dict(counts)
     rows = [
         {"code": r.value, "label": r.label, "count": counts.pop(r.value, 0)} for r in SCALES[scale]
     ]
@@ -77,6 +103,13 @@ def confidence_distribution(scale: str, projects: QuerySet[Project] | None = Non
         label = RAG(code).label if code else "No update yet"
         rows.append({"code": code or "", "label": label, "count": n})
     return rows
+
+
+def first_and_total(queryset: QuerySet, limit: int) -> tuple[list, int]:
+    """The first `limit` rows and how many there are in all, in one query
+    (a window count, taken before the limit)."""
+    rows = list(queryset.annotate(total_rows=Window(Count("pk")))[:limit])
+    return rows, rows[0].total_rows if rows else 0
 
 
 # --- The register -----------------------------------------------------------
@@ -165,9 +198,8 @@ def with_ranges(projects) -> list[Project]:
 def range_choices() -> list[tuple[str, str]]:
     """The register's range filter: each tier named as in the active model
     (one query), or plainly "Tier n" if no model is active."""
-    try:
-        ranges = prioritisation.ranges_of(prioritisation.active_model())
-    except ScoringModel.DoesNotExist:
+    ranges = prioritisation.active_ranges()
+    if not ranges:
         return [(str(t), f"Tier {t}") for t in range(1, 5)]
     return [(str(int(info.tier)), info.label) for info in ranges]
 
@@ -175,10 +207,7 @@ def range_choices() -> list[tuple[str, str]]:
 def range_counts() -> list[tuple]:
     """Projects in each range of the active model, for the dashboard; empty
     if no scoring model is active."""
-    try:
-        return prioritisation.range_counts()
-    except ScoringModel.DoesNotExist:
-        return []
+    return prioritisation.range_counts()
 
 
 def _sorted(projects: QuerySet[Project], sort: str) -> QuerySet[Project]:
@@ -234,6 +263,10 @@ def project_dependencies(project: Project) -> list[dict]:
 HISTORY_LIMIT = 200
 
 
+# Kept by the system, not changed by anyone: never listed as a change.
+DERIVED_FIELDS = ["is_latest"]
+
+
 def project_history(project: Project) -> list[dict]:
     """Who changed what, and when, across the project and everything in it,
     newest first. Each entry lists the fields changed from the previous
@@ -269,7 +302,9 @@ def project_history(project: Project) -> list[dict]:
             previous = previous_by_object.get(record.id)
             changes = []
             if previous is not None and record.history_type == "~":
-                delta = record.diff_against(previous, foreign_keys_are_objs=False)
+                delta = record.diff_against(
+                    previous, excluded_fields=DERIVED_FIELDS, foreign_keys_are_objs=False
+                )
                 changes = [_describe_change(instance, c) for c in delta.changes]
             previous_by_object[record.id] = record
             entries.append(
@@ -318,11 +353,10 @@ def _short(value) -> str:
 def red_projects() -> QuerySet[Project]:
     """Reporting projects whose latest update is Red or Amber/Red, with that
     update's path to green."""
-    latest = StatusUpdate.objects.filter(project=OuterRef("pk")).order_by("-period")
     return (
         with_current_rag(Project.objects.reporting().select_related("project_manager"))
         .filter(current_rag__in=[RAG.RED, RAG.AMBER_RED])
-        .annotate(path_to_green=Subquery(latest.values("path_to_green")[:1]))
+        .annotate(path_to_green=F("latest_update__path_to_green"))
         .order_by("-current_rag", "number")
     )
 
@@ -345,11 +379,8 @@ def updates_due(period: datetime.date, projects=None) -> QuerySet[Project]:
 def green_overrides() -> QuerySet[StatusUpdate]:
     """Current ratings that were given green-ish despite the honesty rule:
     each project's latest update, where that update carries an override."""
-    latest_pk = StatusUpdate.objects.filter(project=OuterRef("project")).order_by("-period")
     return (
-        StatusUpdate.objects.filter(honesty_override=True)
-        .annotate(latest_pk=Subquery(latest_pk.values("pk")[:1]))
-        .filter(pk=F("latest_pk"))
+        StatusUpdate.objects.filter(honesty_override=True, is_latest=True)
         .select_related("project", "submitted_by")
         .order_by("project__number")
     )

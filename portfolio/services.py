@@ -364,6 +364,7 @@ def status_update_submit(
         user,
     )
     update.save()
+    StatusUpdate.objects.mark_latest([project.pk])
     return update
 
 

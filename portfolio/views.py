@@ -77,12 +77,18 @@ def dashboard(request):
     require(request, "view")
     period = selectors.current_period()
     today = timezone.localdate()
-    stages = selectors.stage_counts()
-    overdue = selectors.overdue_milestones(today)
-    due = selectors.updates_due(period)
-    red = selectors.red_projects()
-    overrides = selectors.green_overrides()
-    confidence = selectors.confidence_distribution(settings.PMO_RAG_SCALE)
+    stages, confidence = selectors.dashboard_counts(settings.PMO_RAG_SCALE)
+    # A large portfolio lists the worst few of each; the register has the rest.
+    # Red first, then Amber/Red: at county scale the worst few lead and the
+    # count says how many more there are.
+    red, red_count = selectors.first_and_total(selectors.red_projects(), DASHBOARD_LIST_LIMIT)
+    overdue, overdue_count = selectors.first_and_total(
+        selectors.overdue_milestones(today), DASHBOARD_LIST_LIMIT
+    )
+    due, due_count = selectors.first_and_total(selectors.updates_due(period), DASHBOARD_LIST_LIMIT)
+    overrides, override_count = selectors.first_and_total(
+        selectors.green_overrides(), DASHBOARD_LIST_LIMIT
+    )
     confidence_figure = bar_figure(
         [row["label"] for row in confidence],
         [row["count"] for row in confidence],
@@ -97,18 +103,15 @@ def dashboard(request):
             "confidence": confidence,
             "confidence_figure": confidence_figure,
             "period": period,
-            # Red first, then Amber/Red: at county scale the worst few lead and
-            # the count says how many more there are.
-            "red_projects": selectors.with_ranges(red[:DASHBOARD_LIST_LIMIT]),
-            "red_count": red.count(),
+            "red_projects": selectors.with_ranges(red),
+            "red_count": red_count,
             "range_counts": selectors.range_counts(),
-            # A large portfolio lists the worst few here; the register has the rest.
-            "overdue_milestones": overdue[:DASHBOARD_LIST_LIMIT],
-            "overdue_count": overdue.count(),
-            "updates_due": due[:DASHBOARD_LIST_LIMIT],
-            "updates_due_count": due.count(),
-            "green_overrides": overrides[:DASHBOARD_LIST_LIMIT],
-            "green_override_count": overrides.count(),
+            "overdue_milestones": overdue,
+            "overdue_count": overdue_count,
+            "updates_due": due,
+            "updates_due_count": due_count,
+            "green_overrides": overrides,
+            "green_override_count": override_count,
             "gates_ahead": selectors.gates_ahead(today),
             "stage_overrides": selectors.recent_stage_overrides(),
         },

@@ -18,8 +18,17 @@ from decimal import Decimal
 from functools import cached_property
 from typing import NamedTuple
 
-from django.db.models import Count, F, QuerySet, Window
-from django.db.models.functions import Rank
+from django.db.models import (
+    Count,
+    F,
+    FilteredRelation,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Window,
+)
+from django.db.models.functions import Coalesce, Rank
 
 from portfolio.models import Project, Service, Stage
 from prioritisation.models import (
@@ -109,28 +118,51 @@ def ranges_of(model: ScoringModel) -> list[RangeInfo]:
 
 def current_ranges(project_ids: Iterable[int] | None = None) -> dict[int, RangeInfo]:
     """{project id: RangeInfo} for projects with a moderated score, for the
-    register column and filter and the dashboard. Two queries."""
-    current = Assessment.objects.filter(is_current=True)
+    register column and filter and the dashboard. One query: each current
+    assessment joined to its model version's range for its tier."""
+    current = Assessment.objects.filter(is_current=True).order_by()
     if project_ids is not None:
         current = current.filter(project_id__in=list(project_ids))
-    ranges = ranges_by_model()
+    rows = current.alias(
+        range=FilteredRelation("model__ranges", condition=Q(model__ranges__tier=F("tier")))
+    ).values_list(
+        "project_id", "tier", "range__name", "range__governance_route", "range__reporting_cadence"
+    )
     return {
-        project_id: ranges[(model_id, tier)]
-        for project_id, model_id, tier in current.values_list("project_id", "model_id", "tier")
+        project_id: RangeInfo(Tier(tier), name, route, cadence)
+        for project_id, tier, name, route, cadence in rows
     }
+
+
+def active_ranges() -> list[RangeInfo]:
+    """The active model's four ranges, in tier order (one query; empty if no
+    model is active)."""
+    return [
+        RangeInfo(Tier(r.tier), r.name, r.governance_route, r.reporting_cadence)
+        for r in PriorityRange.objects.filter(model__status=ModelStatus.ACTIVE).order_by("tier")
+    ]
 
 
 def range_counts() -> list[tuple[RangeInfo, int]]:
     """How many projects sit in each range of the active model (moderated
-    scores only), for the dashboard: "how many major and smaller projects"."""
-    model = active_model()
-    counts = dict(
-        Assessment.objects.filter(is_current=True, model=model)
-        .values_list("tier")
+    scores only), for the dashboard: "how many major and smaller projects".
+    One query; empty if no model is active."""
+    in_range = (
+        Assessment.objects.filter(is_current=True, model=OuterRef("model"), tier=OuterRef("tier"))
+        .order_by()
+        .values("tier")
         .annotate(n=Count("pk"))
-        .values_list("tier", "n")
+        .values("n")
     )
-    return [(info, counts.get(int(info.tier), 0)) for info in ranges_of(model)]
+    rows = (
+        PriorityRange.objects.filter(model__status=ModelStatus.ACTIVE)
+        .annotate(n=Coalesce(Subquery(in_range), 0))
+        .order_by("tier")
+    )
+    return [
+        (RangeInfo(Tier(r.tier), r.name, r.governance_route, r.reporting_cadence), r.n)
+        for r in rows
+    ]
 
 
 def projects_in_tier(projects: QuerySet[Project], tier: int) -> QuerySet[Project]:

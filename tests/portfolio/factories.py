@@ -92,6 +92,7 @@ class ProjectFactory(factory.django.DjangoModelFactory):
 class StatusUpdateFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = StatusUpdate
+        skip_postgeneration_save = True
 
     project = factory.SubFactory(ProjectFactory)
     period = datetime.date(2026, 11, 1)
@@ -104,6 +105,11 @@ class StatusUpdateFactory(factory.django.DjangoModelFactory):
     progress = "Progress made."
     next_steps = "Next steps."
     path_to_green = "Recover the plan."
+
+    @factory.post_generation
+    def latest(obj, create, extracted, **kwargs):
+        if create:
+            StatusUpdate.objects.mark_latest([obj.project_id])
 
 
 class MilestoneFactory(factory.django.DjangoModelFactory):

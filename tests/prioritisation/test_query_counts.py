@@ -11,8 +11,8 @@ pytestmark = pytest.mark.django_db
 
 SIZES = [10, 1000]
 # Every signed-in page costs: the session, the user, the user's groups
-# (roles, read once per request), and the session's renewal (savepoint,
-# update, release) for the idle timeout.
+# (roles, read once per request), and, on a session's first request (as
+# here), its renewal for the idle timeout (savepoint, update, release).
 SIGNED_IN = 6
 
 
@@ -54,10 +54,10 @@ def test_the_change_load_reads_a_fixed_number_of_queries(
     client_as, portfolio, django_assert_num_queries
 ):
     client = client_as(Role.VIEWER)
-    # + services with directorates; current assessments and every model's
+    # + services with directorates; current assessments joined to their
     # ranges (current_ranges); one narrow row per active project and service
     # (dates, phase, service); the directorate filter choices.
-    with django_assert_num_queries(SIGNED_IN + 1 + 2 + 1 + 1):
+    with django_assert_num_queries(SIGNED_IN + 1 + 1 + 1 + 1):
         response = client.get("/prioritisation/capacity/?weighted=1")
     load = response.context["load"]
     assert sum(cell.count for _, cells in load.rows for cell in cells[:1]) == 2 * len(portfolio)

@@ -5,6 +5,7 @@ tests/pmo/test_deploy_check.py (headers on the sign-in page)."""
 
 import datetime
 import json
+import time
 
 import pytest
 from django.contrib.sessions.models import Session
@@ -12,6 +13,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from pmo.middleware import SESSION_RENEWED_KEY
 from pmo.permissions import Role
 from tests.pmo.test_deploy_check import PRODUCTION_ENV, _manage
 from tests.portfolio.factories import PASSWORD
@@ -56,14 +58,33 @@ def test_an_idle_session_expires_on_the_server(client, roles, settings):
     assert response["Location"].startswith("/login/")
 
 
-def test_each_request_pushes_the_idle_expiry_back(client, roles, settings):
+def _last_renewed(client, seconds_ago: int) -> None:
+    session = client.session
+    session[SESSION_RENEWED_KEY] = int(time.time()) - seconds_ago
+    session.save()
+
+
+def test_a_request_after_the_renewal_interval_pushes_the_idle_expiry_back(client, roles, settings):
     _sign_in_through_the_form(client)
+    client.get("/")
     key = client.cookies["sessionid"].value
+    _last_renewed(client, settings.SESSION_RENEW_SECONDS + 1)
     soon = timezone.now() + datetime.timedelta(seconds=60)
     Session.objects.filter(session_key=key).update(expire_date=soon)
     client.get("/")
     renewed = Session.objects.get(session_key=key).expire_date
     assert renewed > timezone.now() + datetime.timedelta(seconds=settings.SESSION_COOKIE_AGE - 60)
+
+
+def test_requests_within_the_renewal_interval_do_not_write_the_session(client, roles, settings):
+    _sign_in_through_the_form(client)
+    client.get("/")
+    key = client.cookies["sessionid"].value
+    _last_renewed(client, settings.SESSION_RENEW_SECONDS - 30)
+    soon = timezone.now() + datetime.timedelta(seconds=60)
+    Session.objects.filter(session_key=key).update(expire_date=soon)
+    client.get("/")
+    assert Session.objects.get(session_key=key).expire_date == soon
 
 
 def test_a_post_without_the_csrf_token_is_refused(roles):
@@ -98,6 +119,7 @@ def test_every_page_sends_the_security_headers(client):
 
 PROBE = """
 import json
+import time
 from django.test import Client
 response = Client(HTTP_HOST="pmo.thamesford.example").get("/healthz", secure=True)
 plain = Client(HTTP_HOST="pmo.thamesford.example").get("/healthz")
