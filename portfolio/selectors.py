@@ -263,10 +263,6 @@ def project_dependencies(project: Project) -> list[dict]:
 HISTORY_LIMIT = 200
 
 
-# Kept by the system, not changed by anyone: never listed as a change.
-DERIVED_FIELDS = ["is_latest"]
-
-
 def project_history(project: Project) -> list[dict]:
     """Who changed what, and when, across the project and everything in it,
     newest first. Each entry lists the fields changed from the previous
@@ -302,9 +298,7 @@ def project_history(project: Project) -> list[dict]:
             previous = previous_by_object.get(record.id)
             changes = []
             if previous is not None and record.history_type == "~":
-                delta = record.diff_against(
-                    previous, excluded_fields=DERIVED_FIELDS, foreign_keys_are_objs=False
-                )
+                delta = record.diff_against(previous, foreign_keys_are_objs=False)
                 changes = [_describe_change(instance, c) for c in delta.changes]
             previous_by_object[record.id] = record
             entries.append(
