@@ -89,3 +89,42 @@ def test_a_large_portfolio_lists_the_worst_few_and_says_how_many_more(client_as)
     assert len(listed) == 15
     assert listed[0] == "The one Red"
     assert "Showing 15 of 17 Red and Amber/Red projects." in response.content.decode()
+
+
+def _portfolio(count: int) -> None:
+    for i in range(count):
+        project = ProjectFactory(stage=Stage.DELIVERY)
+        StatusUpdateFactory(
+            project=project, period=datetime.date(2026, 10, 1), delivery_confidence="R"
+        )
+        MilestoneFactory(project=project, forecast_date=datetime.date(2026, 1, 1))
+        if i % 3 == 0:
+            StatusUpdateFactory(
+                project=project,
+                period=datetime.date(2026, 9, 1),
+                delivery_confidence="G",
+                honesty_override=True,
+                override_justification="Agreed at board",
+            )
+
+
+def test_the_dashboard_costs_the_same_queries_for_5_or_40_projects(
+    client_as, django_assert_num_queries
+):
+    client = client_as(Role.CLT)
+    client.get("/reports/")  # the session's first request writes it; later ones don't
+    # 1 session, 2 user, 3 roles; 4 projects by stage and current RAG (one
+    # grouped query); 5 the worst 15 red and amber/red projects with their
+    # total (a window count), 6 their ranges; 7 ranges of the active model
+    # with their counts; 8 overdue milestones, 9 updates due, 10 current
+    # green overrides (each the first 15 with a window count); 11 gates in
+    # the next 60 days; 12 recent stage overrides.
+    _portfolio(5)
+    with django_assert_num_queries(12):
+        client.get("/")
+    _portfolio(35)
+    with django_assert_num_queries(12):
+        response = client.get("/")
+    assert response.context["red_count"] == 40
+    assert len(response.context["red_projects"]) == 15
+    assert response.context["overdue_count"] == 40
