@@ -42,6 +42,7 @@ os.environ.setdefault("LOG_LEVEL", "WARNING")
 
 BUDGET_PAGE_MS = 150
 BUDGET_QUERIES = 15
+BUDGET_REGISTER_FLOOR_RATIO = 3
 
 
 def _setup_django():
@@ -79,7 +80,18 @@ def build_data(args) -> dict:
             "seed_demo", password=args.password, scale=missing, stdout=open(os.devnull, "w")
         )
         print(f"seeded {missing} synthetic projects in {time.perf_counter() - started:.0f}s")
+    _analyse()
     return _data_counts()
+
+
+def _analyse() -> None:
+    """Fresh planner statistics after a bulk load, as autovacuum would give a
+    production database within minutes."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
 
 
 def _data_counts() -> dict:
@@ -105,6 +117,27 @@ def _data_counts() -> dict:
     return counts
 
 
+def register_floor(where: str) -> list[str]:
+    """What the register shows, fetched by hand: the 50 rows with their
+    current RAG, last update, directorate and people, the total, and the
+    counts by stage and RAG above the table."""
+    # Fixed text chosen in this file, never input: S608 does not apply.
+    latest = "LEFT JOIN portfolio_statusupdate u ON u.project_id = p.id AND u.is_latest"
+    people = (
+        "JOIN portfolio_directorate d ON d.id = p.lead_directorate_id"
+        " LEFT JOIN auth_user pm ON pm.id = p.project_manager_id"
+        " LEFT JOIN auth_user s ON s.id = p.sponsor_id"
+    )
+    columns = (
+        "p.id, p.reference, p.title, p.stage, p.forecast_end, u.delivery_confidence,"
+        " u.period, d.name, pm.first_name, pm.last_name, s.first_name, s.last_name"
+    )
+    rows = f"SELECT {columns} FROM portfolio_project p {latest} {people} {where}"  # noqa: S608
+    total = f"SELECT COUNT(*) FROM portfolio_project p {where}"  # noqa: S608
+    by_stage = f"SELECT p.stage, u.delivery_confidence, COUNT(*) FROM portfolio_project p {latest} {where} GROUP BY 1, 2"  # noqa: S608, E501
+    return [rows + " ORDER BY p.number LIMIT 50", total, by_stage]
+
+
 def pages() -> list[dict]:
     """Every main page, its bare-SQL floor and its admin reference."""
     from portfolio.models import Project
@@ -121,21 +154,13 @@ def pages() -> list[dict]:
             "name": "Register",
             "path": "/projects/",
             "admin": "/admin/portfolio/project/",
-            "floor": (
-                "SELECT p.id, p.reference, p.title, p.stage, d.name FROM portfolio_project p"
-                " JOIN portfolio_directorate d ON d.id = p.lead_directorate_id"
-                " ORDER BY p.number LIMIT 50"
-            ),
+            "floor": register_floor(""),
         },
         {
             "name": "Register, filtered",
             "path": "/projects/?stage=delivery&q=review",
             "admin": "/admin/portfolio/project/?stage__exact=delivery&q=review",
-            "floor": (
-                "SELECT p.id, p.reference, p.title FROM portfolio_project p"
-                " WHERE p.stage = 'delivery' AND p.title LIKE '%%review%%'"
-                " ORDER BY p.number LIMIT 50"
-            ),
+            "floor": register_floor("WHERE p.stage = 'delivery' AND p.title ILIKE '%review%'"),
         },
         {
             "name": "Project detail",
@@ -221,10 +246,11 @@ def measure_pages(args) -> list[dict]:
         row["bytes"] = len(response.content)
         row["median_ms"] = _median_ms(lambda p=page["path"]: client.get(p), args.repeat)
 
-        def floor(sql=page["floor"]):
+        def floor(statements=page["floor"]):
             with connection.cursor() as cursor:
-                cursor.execute(sql)
-                cursor.fetchall()
+                for sql in [statements] if isinstance(statements, str) else statements:
+                    cursor.execute(sql)
+                    cursor.fetchall()
 
         try:
             row["floor_ms"] = _median_ms(floor, args.repeat)
@@ -233,12 +259,26 @@ def measure_pages(args) -> list[dict]:
         admin = client.get(page["admin"])
         if admin.status_code == 200:
             row["admin_ms"] = _median_ms(lambda a=page["admin"]: client.get(a), args.repeat)
-        row["within_budget"] = (
-            row["median_ms"] <= BUDGET_PAGE_MS and row["queries"] <= BUDGET_QUERIES
-        )
+        row["missed"] = missed_budgets(page, row)
+        row["within_budget"] = not row["missed"]
         print(f"  {page['name']}: {row['median_ms']:.0f} ms, {row['queries']} queries")
         results.append(row)
     return results
+
+
+def missed_budgets(page: dict, row: dict) -> list[str]:
+    """The page budgets of issue #8 this page misses, as short labels."""
+    missed = []
+    if row["median_ms"] > BUDGET_PAGE_MS:
+        missed.append(f"> {BUDGET_PAGE_MS} ms")
+    if row["queries"] > BUDGET_QUERIES:
+        missed.append(f"> {BUDGET_QUERIES} queries")
+    if page["name"].startswith("Register") and "floor_ms" in row:
+        if row["median_ms"] > BUDGET_REGISTER_FLOOR_RATIO * row["floor_ms"]:
+            missed.append(f"> {BUDGET_REGISTER_FLOOR_RATIO}× SQL")
+    if "admin_ms" in row and row["median_ms"] >= row["admin_ms"]:
+        missed.append("slower than admin")
+    return missed
 
 
 # Exports are measured in a child process each, so their peak RSS is their own.
@@ -302,16 +342,20 @@ def measure_pack(args) -> dict:
     if not settings.CELERY_BROKER_URL:
         return {"skipped": "no CELERY_BROKER_URL: the pack needs a real worker"}
     # bench/report_pack.py builds its own 2,000-project portfolio in a fresh
-    # database file that the worker process shares, and reads the worker's
-    # peak memory from /proc.
+    # database that the worker process shares (a sibling PostgreSQL database
+    # of the benchmark's, or an SQLite file), and reads the worker's peak
+    # memory from /proc.
+    command = [
+        sys.executable,
+        str(ROOT / "bench" / "report_pack.py"),
+        "--projects",
+        str(args.pack_projects),
+        "--worker",
+    ]
+    if database_url := _fresh_pack_database():
+        command += ["--database-url", database_url]
     out = subprocess.run(  # noqa: S603 (our own script)
-        [
-            sys.executable,
-            str(ROOT / "bench" / "report_pack.py"),
-            "--projects",
-            str(args.pack_projects),
-            "--worker",
-        ],
+        command,
         capture_output=True,
         text=True,
         check=False,
@@ -321,6 +365,21 @@ def measure_pack(args) -> dict:
     if out.returncode or not results.exists():
         return {"error": (out.stderr or out.stdout)[-800:]}
     return json.loads(results.read_text())
+
+
+def _fresh_pack_database() -> str | None:
+    """On PostgreSQL, an empty database beside the benchmark's (its name plus
+    "_pack") for the pack's own portfolio; None on SQLite."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    name = connection.settings_dict["NAME"] + "_pack"
+    with connection.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    url = os.environ["DATABASE_URL"]
+    return url.rsplit("/", 1)[0] + "/" + name
 
 
 def machine() -> dict:
@@ -384,7 +443,7 @@ def markdown(report: dict) -> str:
             f"{median / floor:.0f}" if floor else "–",
             f"{admin:.1f}" if admin else "–",
             f"{median / admin:.2f}" if admin else "–",
-            "met" if row["within_budget"] else "not met",
+            "met" if row["within_budget"] else "not met: " + ", ".join(row["missed"]),
         ]
         lines.append("| " + " | ".join(cells) + " |")
     lines += ["", "| Export | Seconds | MB peak RSS | Size KB |", "| --- | ---: | ---: | ---: |"]
