@@ -184,6 +184,13 @@ def register_projects(filters: dict, period: datetime.date | None = None) -> Que
     return _sorted(projects, filters.get("sort", ""))
 
 
+def in_order(projects: QuerySet[Project], ids) -> list[Project]:
+    """The projects with these ids, in the order of the ids (one query)."""
+    ids = list(ids)
+    by_pk = {project.pk: project for project in projects.filter(pk__in=ids)}
+    return [by_pk[pk] for pk in ids if pk in by_pk]
+
+
 def with_ranges(projects) -> list[Project]:
     """The given projects (a page of the register, the exceptions list) as a
     list, each with `.range`: its prioritisation range (a RangeInfo, or None

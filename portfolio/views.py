@@ -199,7 +199,12 @@ def register(request):
     period = selectors.current_period()
     form, filters = _register_filters(request)
     projects = selectors.register_projects(filters, period)
-    page = Paginator(projects, REGISTER_PAGE_SIZE).get_page(request.GET.get("page"))
+    # Page through the ids, then read the page's 50 rows with their joins: a
+    # broad search (thousands of matches) never joins every match.
+    page = Paginator(projects.values_list("pk", flat=True), REGISTER_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    page.object_list = selectors.with_ranges(selectors.in_order(projects, page.object_list))
     template_name = "portfolio/register.html"
     if request.htmx and not request.htmx.history_restore_request:
         template_name += "#results"
@@ -213,7 +218,7 @@ def register(request):
         {
             "form": form,
             "page": page,
-            "rows": selectors.with_ranges(page.object_list),
+            "rows": page.object_list,
             "pages": pages,
             "previous_query": _query(request, page=page.previous_page_number())
             if page.has_previous()
