@@ -323,6 +323,14 @@ class Milestone(models.Model):
 
     class Meta:
         ordering = ["forecast_date", "pk"]
+        # Overdue milestones (open, forecast in the past), soonest first.
+        indexes = [
+            models.Index(
+                fields=["forecast_date", "id"],
+                condition=Q(actual_date__isnull=True),
+                name="milestone_open_by_forecast",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title

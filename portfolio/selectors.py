@@ -351,25 +351,29 @@ def _short(value) -> str:
 # --- Dashboard and "my projects" ---------------------------------------------
 
 
+RED_RATINGS = (RAG.RED, RAG.AMBER_RED)
+
+
 def red_projects() -> QuerySet[Project]:
     """Reporting projects whose latest update is Red or Amber/Red, with that
     update's path to green."""
     return (
         with_current_rag(Project.objects.reporting().select_related("project_manager"))
-        .filter(current_rag__in=[RAG.RED, RAG.AMBER_RED])
+        .filter(current_rag__in=RED_RATINGS)
         .annotate(path_to_green=F("latest_update__path_to_green"))
         .order_by("-current_rag", "number")
     )
 
 
 def overdue_milestones(today: datetime.date | None = None, projects=None) -> QuerySet[Milestone]:
-    projects = Project.objects.reporting() if projects is None else projects
-    return (
-        Milestone.objects.overdue(today)
-        .filter(project__in=projects)
-        .select_related("project")
-        .order_by("forecast_date", "pk")
-    )
+    """Open milestones forecast before today, soonest first, of reporting
+    projects (or of the given projects)."""
+    milestones = Milestone.objects.overdue(today)
+    if projects is None:
+        milestones = milestones.filter(project__stage__in=REPORTING_STAGES)
+    else:
+        milestones = milestones.filter(project__in=projects)
+    return milestones.select_related("project").order_by("forecast_date", "pk")
 
 
 def updates_due(period: datetime.date, projects=None) -> QuerySet[Project]:

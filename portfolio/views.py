@@ -81,11 +81,12 @@ def dashboard(request):
     # A large portfolio lists the worst few of each; the register has the rest.
     # Red first, then Amber/Red: at county scale the worst few lead and the
     # count says how many more there are.
-    red, red_count = selectors.first_and_total(selectors.red_projects(), DASHBOARD_LIST_LIMIT)
-    overdue, overdue_count = selectors.first_and_total(
-        selectors.overdue_milestones(today), DASHBOARD_LIST_LIMIT
-    )
-    due, due_count = selectors.first_and_total(selectors.updates_due(period), DASHBOARD_LIST_LIMIT)
+    # The red count comes from the confidence counts; the overdue and due
+    # lists stop at their first 15 (an index walk) and are counted apart.
+    red = selectors.red_projects()[:DASHBOARD_LIST_LIMIT]
+    red_count = sum(row["count"] for row in confidence if row["code"] in selectors.RED_RATINGS)
+    overdue = selectors.overdue_milestones(today)
+    due = selectors.updates_due(period)
     overrides, override_count = selectors.first_and_total(
         selectors.green_overrides(), DASHBOARD_LIST_LIMIT
     )
@@ -106,10 +107,10 @@ def dashboard(request):
             "red_projects": selectors.with_ranges(red),
             "red_count": red_count,
             "range_counts": selectors.range_counts(),
-            "overdue_milestones": overdue,
-            "overdue_count": overdue_count,
-            "updates_due": due,
-            "updates_due_count": due_count,
+            "overdue_milestones": overdue[:DASHBOARD_LIST_LIMIT],
+            "overdue_count": overdue.count(),
+            "updates_due": due[:DASHBOARD_LIST_LIMIT],
+            "updates_due_count": due.count(),
             "green_overrides": overrides,
             "green_override_count": override_count,
             "gates_ahead": selectors.gates_ahead(today),

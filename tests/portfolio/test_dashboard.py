@@ -114,16 +114,17 @@ def test_the_dashboard_costs_the_same_queries_for_5_or_40_projects(
     client = client_as(Role.CLT)
     client.get("/reports/")  # the session's first request writes it; later ones don't
     # 1 session, 2 user, 3 roles; 4 projects by stage and current RAG (one
-    # grouped query); 5 the worst 15 red and amber/red projects with their
-    # total (a window count), 6 their ranges; 7 ranges of the active model
-    # with their counts; 8 overdue milestones, 9 updates due, 10 current
-    # green overrides (each the first 15 with a window count); 11 gates in
-    # the next 60 days; 12 recent stage overrides.
+    # grouped query, which also gives the red count); 5 the worst 15 red and
+    # amber/red projects, 6 their ranges; 7 ranges of the active model with
+    # their counts; 8-9 the first 15 overdue milestones and their count;
+    # 10-11 the first 15 updates due and their count; 12 current green
+    # overrides (the first 15 with a window count); 13 gates in the next 60
+    # days; 14 recent stage overrides.
     _portfolio(5)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(14):
         client.get("/")
     _portfolio(35)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(14):
         response = client.get("/")
     assert response.context["red_count"] == 40
     assert len(response.context["red_projects"]) == 15
