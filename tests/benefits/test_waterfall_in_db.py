@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from benefits import selectors
-from benefits.models import BenefitYear, FinancialBenefit
+from benefits.models import ZERO, BenefitYear, FinancialBenefit
 from tests.benefits.factories import this_year
 from tests.portfolio.factories import ProjectFactory
 
@@ -56,3 +56,29 @@ def test_the_database_waterfall_matches_variance_split(profiles):
         got = selectors.waterfall_for_year(year)
         for part in ("plan", "forecast", "slipped", "lost", "new"):
             assert getattr(got, part) == getattr(expected, part), (year, part)
+
+
+def test_a_duplicate_saving_is_left_out_of_the_waterfall():
+    project = ProjectFactory()
+    year = this_year()
+
+    def saving(plan, forecast, duplicate_of=None):
+        benefit = FinancialBenefit.objects.create(
+            project=project,
+            title="Saving",
+            mtfp_category="procurement",
+            directorate=project.lead_directorate,
+            duplicate_of=duplicate_of,
+        )
+        BenefitYear.objects.create(benefit=benefit, year=year, plan=plan, forecast=forecast)
+        BenefitYear.objects.create(benefit=benefit, year=year + 1, plan=ZERO, forecast=plan)
+        return benefit
+
+    original = saving(Decimal("1000.00"), Decimal("400.00"))
+    saving(Decimal("1000.00"), Decimal("400.00"), duplicate_of=original)
+
+    got = selectors.waterfall_for_year(year)
+
+    # Counted once: 1,000 planned, 400 forecast, 600 slipped into next year.
+    assert (got.plan, got.forecast) == (Decimal("1000.00"), Decimal("400.00"))
+    assert (got.slipped, got.lost, got.new) == (Decimal("600.00"), ZERO, ZERO)
