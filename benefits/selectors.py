@@ -36,6 +36,7 @@ from django.db.models.functions import Coalesce, Greatest, Least
 
 from benefits import money
 from benefits.models import (
+    YEAR_WITH_MONEY,
     ZERO,
     BenefitActual,
     BenefitStatus,
@@ -543,13 +544,20 @@ def waterfall_for_year(year: int) -> Waterfall:
     forecast, lost = p - matched plan, new = f - matched forecast. A
     dis-benefit (all amounts <= 0) matches on size (max for min); a profile
     mixing signs matches year by year (min(p, f) both ways, nothing slips).
-    One query: per-benefit sums, summed again. Duplicates are left out by
+    One query: per-benefit sums, summed again.
+
+    Only profile rows with money in them are read (YEAR_WITH_MONEY):
+    a row with nothing planned or forecast adds nothing to any sum and
+    cannot make a profile negative or mixed, and most rows of a profile
+    are such zeros (the MTFP years before a saving starts or after it
+    ends). A partial covering index holds just those rows, so this reads a
+    fifth of the table without touching it. Duplicates are left out by
     excluding the few duplicate ids (a hashed NOT IN) rather than joining
-    every profile row to its benefit to read its flag, which cost a fifth
-    of the query at 100,000 rows."""
+    every row to its benefit to read its flag."""
     duplicates = FinancialBenefit.objects.filter(duplicate_of__isnull=False).values("pk")
     per_benefit = (
-        BenefitYear.objects.exclude(benefit_id__in=duplicates)
+        BenefitYear.objects.filter(YEAR_WITH_MONEY)
+        .exclude(benefit_id__in=duplicates)
         .order_by()
         .values("benefit_id")
         .annotate(
