@@ -77,20 +77,14 @@ class SheetWriter:
         for col, column in enumerate(columns):
             self.sheet.write_string(0, col, column.header, self.formats["header"])
             self.sheet.set_column(col, col, column.width)
-        # One writer per column, chosen once: a long export writes hundreds
-        # of thousands of cells, and choosing the kind and its format for
-        # each cell cost as much as xlsxwriter's own work.
-        self.cells = [_cell_writer(self.sheet, kind, self.formats) for kind in self.kinds]
 
     def write(self, row: Sequence) -> None:
-        if len(row) != len(self.cells):
-            raise ValueError(f"{len(row)} values for {len(self.cells)} columns")
+        if len(row) != len(self.kinds):
+            raise ValueError(f"{len(row)} values for {len(self.kinds)} columns")
         self.count += 1
-        r = self.count
-        for col, (write, value) in enumerate(zip(self.cells, row, strict=True)):
-            if value is None or value == "":
-                continue  # an empty cell (xlsxwriter writes no blank without a format)
-            write(r, col, value)
+        r, sheet, formats = self.count, self.sheet, self.formats
+        for col, (kind, value) in enumerate(zip(self.kinds, row, strict=True)):
+            _write(sheet, r, col, kind, value, formats)
 
     def finish(self):
         self.sheet.freeze_panes(1, 0)
@@ -123,40 +117,19 @@ def _formats(workbook):
     return cached
 
 
-NUMBERS = (Decimal, int, float)
-
-
-def _cell_writer(sheet, kind: str, formats: dict):
-    """How to write one non-empty value of a `kind` column. A value that is
-    not of the column's kind is written as formula-safe text."""
-    write_string, write_number = sheet.write_string, sheet.write_number
-
-    def text(row, col, value):
-        write_string(row, col, formula_safe(str(value)))
-
-    if kind in ("money", "integer", "number", "percent"):
-        number_format = formats[kind]
-
-        def number(row, col, value):
-            if isinstance(value, NUMBERS):
-                write_number(row, col, float(value), number_format)
-            else:
-                text(row, col, value)
-
-        return number
-    if kind == "date":
-        date_format = formats["date"]
-
-        def date(row, col, value):
-            if isinstance(value, datetime.datetime):
-                sheet.write_datetime(row, col, value.replace(tzinfo=None), date_format)
-            elif isinstance(value, datetime.date):
-                sheet.write_datetime(row, col, value, date_format)
-            else:
-                text(row, col, value)
-
-        return date
-    return text
+def _write(sheet, row, col, kind, value, formats):
+    if value is None or value == "":
+        return  # an empty cell (xlsxwriter writes no blank without a format)
+    if kind == "money" and isinstance(value, (Decimal, int, float)):
+        sheet.write_number(row, col, float(value), formats["money"])
+    elif kind == "date" and isinstance(value, datetime.date):
+        if isinstance(value, datetime.datetime):
+            value = value.replace(tzinfo=None)
+        sheet.write_datetime(row, col, value, formats["date"])
+    elif kind in ("integer", "number", "percent") and isinstance(value, (Decimal, int, float)):
+        sheet.write_number(row, col, float(value), formats[kind])
+    else:
+        sheet.write_string(row, col, str(formula_safe(str(value))))
 
 
 def new_workbook(buffer, *, constant_memory: bool = False):
