@@ -228,6 +228,11 @@ def validate_year(year: int, field: str, today: datetime.date | None = None) -> 
         )
 
 
+# The profile rows that carry money. Most of a profile is zeros (the MTFP
+# years before a saving starts or after it ends), which no sum needs.
+YEAR_WITH_MONEY = ~Q(plan=0) | ~Q(forecast=0)
+
+
 class BenefitYear(models.Model):
     """One financial year of a benefit's profile, all amounts incremental.
 
@@ -254,6 +259,16 @@ class BenefitYear(models.Model):
         ordering = ["benefit", "year"]
         constraints = [
             models.UniqueConstraint(fields=["benefit", "year"], name="one_profile_row_per_year"),
+        ]
+        indexes = [
+            # The summary's waterfall (selectors.waterfall_for_year) reads
+            # only these rows, by benefit, from the index alone.
+            models.Index(
+                fields=["benefit"],
+                include=["year", "plan", "forecast"],
+                condition=YEAR_WITH_MONEY,
+                name="benefityear_with_money",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -3,8 +3,10 @@ pmo.spreadsheets makes every text cell formula-safe."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterator
 
+from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -12,6 +14,8 @@ from pmo.spreadsheets import Column
 from portfolio.models import Project
 from portfolio.rag import rag_label
 from prioritisation.selectors import current_ranges
+
+User = get_user_model()
 
 REGISTER_COLUMNS = [
     Column("Reference"),
@@ -44,37 +48,117 @@ def _person(user) -> str:
     return (user.get_full_name() or user.username) if user else ""
 
 
+# Read as plain values rather than Project instances: building 10,000 model
+# instances (and their workstream, directorate and two users), a prefetch
+# queryset per row and a get_FOO_display() call per choice cost more than
+# writing the workbook.
+ROW_FIELDS = (
+    "pk",
+    "reference",
+    "title",
+    "stage",
+    "stage_reason",
+    "project_type",
+    "mtfp_category",
+    "delivery_approach",
+    "workstream__name",
+    "lead_directorate__name",
+    "sponsor_id",
+    "project_manager_id",
+    "current_rag",
+    "last_update_period",
+    "update_is_due",
+    "planned_start",
+    "planned_end",
+    "forecast_end",
+    "capital_investment",
+    "revenue_investment",
+    "funding_source",
+)
+
+
+def _labels(field_name: str) -> dict:
+    return dict(Project._meta.get_field(field_name).flatchoices)
+
+
+def _services_by_project(projects: QuerySet[Project]) -> dict[int, str]:
+    """{project id: "Service a; Service b"} in one query, in the services'
+    own order (directorate, then name), as the register shows them."""
+    names: dict[int, list[str]] = defaultdict(list)
+    links = (
+        Project.services.through.objects.filter(project__in=projects.values("pk"))
+        .order_by("service__directorate__name", "service__name")
+        .values_list("project_id", "service__name")
+    )
+    for project_id, name in links:
+        names[project_id].append(name)
+    return {project_id: "; ".join(services) for project_id, services in names.items()}
+
+
 def register_rows(projects: QuerySet[Project]) -> Iterator[list]:
     """One row per project of the (already filtered) register, in its order."""
     # Every current range in two queries, rather than a list of ids as long
     # as the register.
     ranges = current_ranges()
-    for p in projects.prefetch_related("services"):
-        info = ranges.get(p.pk)
+    services = _services_by_project(projects)
+    rows = list(projects.values_list(*ROW_FIELDS))
+    people = {
+        user.pk: _person(user)
+        for user in User.objects.filter(
+            pk__in={row[i] for row in rows for i in (10, 11) if row[i] is not None}
+        )
+    }
+    stage, project_type, category, approach = map(
+        _labels, ("stage", "project_type", "mtfp_category", "delivery_approach")
+    )
+    for (
+        pk,
+        reference,
+        title,
+        stage_code,
+        stage_reason,
+        type_code,
+        category_code,
+        approach_code,
+        workstream,
+        directorate,
+        sponsor_id,
+        manager_id,
+        current_rag,
+        last_update,
+        update_is_due,
+        planned_start,
+        planned_end,
+        forecast_end,
+        capital,
+        revenue,
+        funding_source,
+    ) in rows:
+        info = ranges.get(pk)
         yield [
-            p.reference,
-            p.title,
-            p.get_stage_display(),
-            p.stage_reason,
-            p.get_project_type_display(),
-            p.get_mtfp_category_display() if p.mtfp_category else "",
-            p.get_delivery_approach_display(),
-            p.workstream.name if p.workstream else "",
-            p.lead_directorate.name,
-            "; ".join(s.name for s in p.services.all()),
-            _person(p.sponsor),
-            _person(p.project_manager),
-            rag_label(p.current_rag) if p.current_rag else "No update",
+            reference,
+            title,
+            stage.get(stage_code, stage_code),
+            stage_reason,
+            project_type.get(type_code, type_code),
+            category.get(category_code, category_code) if category_code else "",
+            approach.get(approach_code, approach_code),
+            workstream or "",
+            directorate,
+            services.get(pk, ""),
+            people.get(sponsor_id, ""),
+            people.get(manager_id, ""),
+            rag_label(current_rag) if current_rag else "No update",
             info.label if info else "Not scored",
-            p.last_update_period,
-            "Yes" if p.update_is_due else "No",
-            p.planned_start,
-            p.planned_end,
-            p.forecast_end,
-            p.capital_investment,
-            p.revenue_investment,
-            p.total_investment,
-            p.funding_source,
+            last_update,
+            "Yes" if update_is_due else "No",
+            planned_start,
+            planned_end,
+            forecast_end,
+            capital,
+            revenue,
+            capital + revenue,
+            funding_source,
         ]
 
 

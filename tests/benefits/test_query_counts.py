@@ -105,15 +105,15 @@ def queries_for(client, url) -> int:
 #   year; the actuals in the year), directorates and workstreams for the
 #   filters, then the page of rows with their per-row subqueries (run for
 #   the page's rows only, after the LIMIT).
-# summary (+8): the profile sums and the actual sums by directorate,
-#   category, recurrence and year (together the small frame for the pivots
-#   and the trend), the waterfall (per-benefit sums summed again), the
-#   project costs by year, FTE totals, the 25 largest investments, their
-#   cost rows and their forecast sums.
+# summary (+9): the profile sums and the actual sums by directorate,
+#   category, recurrence and year, the names of those directorates
+#   (together the small frame for the pivots and the trend), the waterfall
+#   (per-benefit sums summed again), the project costs by year, FTE totals,
+#   the 25 largest investments, their cost rows and their forecast sums.
 # outcomes (+5): the paginator's count, the page of outcomes with project
 #   and owner, their measurements, their narrative entries, and whether the
 #   user has a project to add one to.
-EXPECTED = {"/benefits/": 9, "/benefits/summary/": 11, "/benefits/outcomes/": 8}
+EXPECTED = {"/benefits/": 9, "/benefits/summary/": 12, "/benefits/outcomes/": 8}
 
 
 @pytest.mark.parametrize("url", list(EXPECTED))

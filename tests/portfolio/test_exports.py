@@ -8,7 +8,13 @@ import pytest
 
 from pmo.permissions import Role
 from portfolio.models import Stage
-from tests.portfolio.factories import ProjectFactory, StatusUpdateFactory
+from tests.portfolio.factories import (
+    DirectorateFactory,
+    ProjectFactory,
+    ServiceFactory,
+    StatusUpdateFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -83,3 +89,42 @@ def test_exports_follow_the_search_filter(client_as, register):
     response = client_as(Role.VIEWER).get("/projects/export.csv?q=not+in")
     rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert [row["Title"] for row in rows] == ["Not in delivery"]
+
+
+def test_a_row_names_its_people_services_and_choices_as_the_register_does(client_as):
+    adults = DirectorateFactory(name="Adults")
+    children = DirectorateFactory(name="Children")
+    project = ProjectFactory(
+        title="Named",
+        project_type="efficiency",
+        mtfp_category="procurement",
+        sponsor=UserFactory(username="sponsor-x", first_name="Ada", last_name="Lovelace"),
+        project_manager=UserFactory(username="pm-x", first_name="", last_name=""),
+    )
+    # Listed by directorate, then name: not in the order they were added.
+    project.services.add(
+        ServiceFactory(directorate=children, name="Early help"),
+        ServiceFactory(directorate=adults, name="Reablement"),
+        ServiceFactory(directorate=adults, name="Day care"),
+    )
+    ProjectFactory(title="Unstaffed", workstream=None, mtfp_category="")
+
+    response = client_as(Role.VIEWER).get("/projects/export.csv")
+
+    rows = {
+        row["Title"]: row
+        for row in csv.DictReader(io.StringIO(response.content.decode("utf-8-sig")))
+    }
+    named = rows["Named"]
+    assert named["Services affected"] == "Day care; Reablement; Early help"
+    assert named["Sponsor"] == "Ada Lovelace"
+    assert named["Project manager"] == "pm-x"
+    assert named["Type"] == project.get_project_type_display()
+    assert named["MTFP savings category"] == project.get_mtfp_category_display()
+    assert named["Stage"] == "Delivery"
+    assert named["Delivery confidence"] == "No update"
+    assert named["Update due"] in ("Yes", "No")
+    assert named["Total investment"] == "100000.00"
+    unstaffed = rows["Unstaffed"]
+    assert (unstaffed["Workstream"], unstaffed["Services affected"]) == ("", "")
+    assert (unstaffed["Sponsor"], unstaffed["MTFP savings category"]) == ("", "")
