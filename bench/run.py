@@ -160,7 +160,10 @@ def pages() -> list[dict]:
             "name": "Register, filtered",
             "path": "/projects/?stage=delivery&q=review",
             "admin": "/admin/portfolio/project/?stage__exact=delivery&q=review",
-            "floor": register_floor("WHERE p.stage = 'delivery' AND p.title ILIKE '%review%'"),
+            "floor": register_floor(
+                "WHERE p.stage = 'delivery' AND (p.title ILIKE '%review%'"
+                " OR p.reference ILIKE '%review%' OR p.summary ILIKE '%review%')"
+            ),
         },
         {
             "name": "Project detail",
