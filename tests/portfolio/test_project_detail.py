@@ -40,11 +40,9 @@ def test_history_shows_who_changed_what_and_a_gate_override(client_as, roles):
     )
     client = client_as(Role.VIEWER)
     html = client.get(f"/projects/{project.reference}/?tab=history").content.decode()
+    fragment = client.get(f"/projects/{project.reference}/tabs/history/").content.decode()
+    assert fragment in html  # the page renders the very panel htmx would load
     history = html.split('id="history">')[1]
-    assert (
-        history.split("</table>")[0]
-        in client.get(f"/projects/{project.reference}/tabs/history/").content.decode()
-    )
     assert "Title: Before → After" in history
     assert "Stage: Business case → Delivery" in history
     assert "gate 1 overridden by PMO: Statutory deadline in April." in history
