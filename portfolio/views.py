@@ -323,6 +323,8 @@ def project_edit(request, reference: str):
 
 
 def _count(queryset) -> Subquery:
+    """COUNT as a correlated subquery with no GROUP BY, so a project with no
+    rows reads 0 rather than NULL."""
     return Subquery(
         queryset.order_by().annotate(n=Func("pk", function="COUNT")).values("n"),
         output_field=models.IntegerField(),
@@ -358,7 +360,7 @@ def _latest_update(project) -> dict | None:
     }
 
 
-def _update_due(project, period) -> bool:
+def _update_due(project) -> bool:
     return project.stage in selectors.REPORTING_STAGES and not project.has_current_update
 
 
@@ -374,7 +376,7 @@ def _overview_context(project) -> dict:
 def _updates_context(project, period) -> dict:
     return {
         "period": period,
-        "update_due": _update_due(project, period),
+        "update_due": _update_due(project),
         "updates": project.status_updates.select_related("submitted_by"),
     }
 
@@ -491,7 +493,7 @@ def project_detail(request, reference: str):
             "project": project,
             "period": period,
             "latest": _latest_update(project),
-            "update_due": _update_due(project, period),
+            "update_due": _update_due(project),
             "tabs": tabs,
             "active": active,
             "active_html": _render_tab(request, project, active),
