@@ -102,3 +102,15 @@ def test_tabs_work_without_javascript(browser, live_server, page_as, demo_counci
         shot(page, "raid-without-javascript")
     finally:
         context.close()
+
+
+def test_on_a_phone_the_panels_stack_and_load_as_they_scroll_into_view(page_as, demo_council):
+    page = page_as(Role.CLT, viewport={"width": 375, "height": 800})
+    page.goto("/projects/TP-0001/")
+    # GOV.UK tabs stack every panel below the tablet breakpoint.
+    assert page.locator("#history").is_visible()
+    assert page.locator("#history table").count() == 0
+    page.locator("#history").scroll_into_view_if_needed()
+    page.locator("#history table").wait_for()
+    assert page.locator("#history h2").first.inner_text() == "History"
+    shot(page, "phone-stacked")
