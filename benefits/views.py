@@ -683,7 +683,7 @@ def project_costs(request, reference: str):
             _add_errors(form, exc)
         else:
             messages.success(request, "Investment profile saved")
-            return redirect(f"/projects/{project.reference}/#benefits")
+            return redirect(f"/projects/{project.reference}/?tab=benefits#benefits")
     return render(request, "benefits/costs_form.html", {"form": form, "project": project})
 
 

@@ -16,6 +16,7 @@ urlpatterns = [
     path("projects/import/preview/", import_views.import_preview, name="import_preview"),
     path("projects/import/template.xlsx", import_views.import_template, name="import_template"),
     path("projects/<str:reference>/", views.project_detail, name="detail"),
+    path("projects/<str:reference>/tabs/<slug:tab_id>/", views.project_tab, name="tab"),
     path("projects/<str:reference>/edit/", views.project_edit, name="edit"),
     path("projects/<str:reference>/updates/new/", views.update_new, name="update_new"),
 ]

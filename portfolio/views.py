@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import models
+from django.db.models import Exists, Func, OuterRef, QuerySet, Subquery
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -44,8 +45,8 @@ from portfolio.models import (
     Issue,
     Milestone,
     Project,
-    RaidStatus,
     Risk,
+    StatusUpdate,
 )
 
 REGISTER_PAGE_SIZE = 50
@@ -58,9 +59,11 @@ PROJECT_TAB_MODULES = [
 ]
 
 
-def _get_project(request, reference: str, action: str = "view") -> Project:
+def _get_project(
+    request, reference: str, action: str = "view", queryset: QuerySet[Project] | None = None
+) -> Project:
     project = get_object_or_404(
-        Project.objects.select_related(
+        (Project.objects.all() if queryset is None else queryset).select_related(
             "workstream", "lead_directorate", "sponsor", "project_manager"
         ),
         reference=reference,
@@ -316,6 +319,146 @@ def project_edit(request, reference: str):
     )
 
 
+# --- The project page and its tabs --------------------------------------------
+#
+# The page renders only its active tab (?tab=<id>, Overview by default); the
+# others are fragments at /projects/<reference>/tabs/<id>/, loaded by htmx when
+# first shown. Rendering all ten tabs at once cost ~45 queries (issue #8).
+#
+# A tab is a dict {"id", "label", "template", "context"}, the contract other
+# apps follow in <app>/project_tabs.py. "context" may be a dict or a function
+# returning one; a function runs only when that tab is rendered, so listing the
+# tabs for the tab bar costs no query.
+
+
+def _count(queryset) -> Subquery:
+    """COUNT as a correlated subquery with no GROUP BY, so a project with no
+    rows reads 0 rather than NULL."""
+    return Subquery(
+        queryset.order_by().annotate(n=Func("pk", function="COUNT")).values("n"),
+        output_field=models.IntegerField(),
+    )
+
+
+def _with_page_summary(period) -> QuerySet[Project]:
+    """The project with what the page header and tab labels show, read in the
+    project's own query: the latest update, whether this period's update is
+    in, and the counts on the Updates, Milestones and Dependencies tabs."""
+    latest = StatusUpdate.objects.filter(project=OuterRef("pk")).order_by("-period")
+    return Project.objects.annotate(
+        latest_period=Subquery(latest.values("period")[:1]),
+        latest_confidence=Subquery(latest.values("delivery_confidence")[:1]),
+        latest_path_to_green=Subquery(latest.values("path_to_green")[:1]),
+        has_current_update=Exists(
+            StatusUpdate.objects.filter(project=OuterRef("pk"), period=period)
+        ),
+        update_count=_count(StatusUpdate.objects.filter(project=OuterRef("pk"))),
+        milestone_count=_count(Milestone.objects.filter(project=OuterRef("pk"))),
+        dependency_count=_count(Dependency.objects.filter(source=OuterRef("pk")))
+        + _count(Dependency.objects.filter(target=OuterRef("pk"))),
+    )
+
+
+def _latest_update(project) -> dict | None:
+    if project.latest_period is None:
+        return None
+    return {
+        "period": project.latest_period,
+        "delivery_confidence": project.latest_confidence,
+        "path_to_green": project.latest_path_to_green,
+    }
+
+
+def _update_due(project) -> bool:
+    return project.stage in selectors.REPORTING_STAGES and not project.has_current_update
+
+
+def _overview_context(project) -> dict:
+    return {
+        "latest": _latest_update(project),
+        "services": project.services.all(),
+        "priorities": project.priorities.all(),
+        "tags": project.tags.all(),
+    }
+
+
+def _updates_context(project, period) -> dict:
+    return {
+        "period": period,
+        "update_due": _update_due(project),
+        "updates": project.status_updates.select_related("submitted_by"),
+    }
+
+
+def _milestones_context(project) -> dict:
+    today = timezone.localdate()
+    milestones = list(project.milestones.all())
+    for milestone in milestones:
+        milestone.overdue = milestone.is_overdue(today)
+    return {"milestones": milestones}
+
+
+def _raid_context(project) -> dict:
+    return {
+        "risks": project.risks.select_related("owner"),
+        "issues": project.issues.select_related("owner"),
+        "assumptions": project.assumptions.select_related("owner"),
+        "decisions": project.decisions.all(),
+    }
+
+
+def _gates_context(project) -> dict:
+    return {
+        "gates": project.gate_decisions.select_related("recorded_by"),
+        "stage_overrides": project.stage_overrides.select_related("overridden_by"),
+    }
+
+
+def _portfolio_tabs(project, period) -> list[dict]:
+    template = "portfolio/_project_tabs.html#"
+    # (id, label, heading of the panel, context)
+    tabs = [
+        ("overview", "Overview", "Overview", lambda: _overview_context(project)),
+        (
+            "updates",
+            f"Updates ({project.update_count})",
+            "Monthly updates",
+            lambda: _updates_context(project, period),
+        ),
+        (
+            "milestones",
+            f"Milestones ({project.milestone_count})",
+            "Milestones",
+            lambda: _milestones_context(project),
+        ),
+        ("raid", "RAID", "Risks", lambda: _raid_context(project)),
+        (
+            "dependencies",
+            f"Dependencies ({project.dependency_count})",
+            "Dependencies",
+            lambda: {"dependencies": selectors.project_dependencies(project)},
+        ),
+        ("gates", "Gates", "Gates", lambda: _gates_context(project)),
+        (
+            "history",
+            "History",
+            "History",
+            lambda: {"history": selectors.project_history(project)},
+        ),
+    ]
+    return [
+        {
+            "id": tab_id,
+            "label": label,
+            "name": label.split(" (")[0],
+            "heading": heading,
+            "template": template + tab_id,
+            "context": context,
+        }
+        for tab_id, label, heading, context in tabs
+    ]
+
+
 def _other_app_tabs(request, project) -> list[dict]:
     tabs = []
     for name in PROJECT_TAB_MODULES:
@@ -325,48 +468,59 @@ def _other_app_tabs(request, project) -> list[dict]:
             if exc.name != name:
                 raise
             continue
-        for tab in module.tabs(request, project):
-            context = {"project": project, **tab.get("context", {})}
-            tabs.append({**tab, "html": render_to_string(tab["template"], context, request)})
+        tabs.extend(module.tabs(request, project))
     return tabs
+
+
+def _project_tabs(request, project, period) -> list[dict]:
+    """Every tab the user may see. A panel not loaded yet shows the heading its
+    content starts with (so the heading stays put when htmx swaps the content
+    in) and a link that names the tab."""
+    tabs = [*_portfolio_tabs(project, period), *_other_app_tabs(request, project)]
+    return [{"heading": tab["label"], "name": tab["label"], **tab} for tab in tabs]
+
+
+def _render_tab(request, project, tab: dict) -> str:
+    context = tab.get("context", {})
+    if callable(context):
+        context = context()
+    return render_to_string(tab["template"], {"project": project, **context}, request)
 
 
 @require_safe
 def project_detail(request, reference: str):
-    project = _get_project(request, reference)
-    today = timezone.localdate()
     period = selectors.current_period()
-    updates = list(project.status_updates.select_related("submitted_by"))
-    milestones = list(project.milestones.all())
-    for milestone in milestones:
-        milestone.overdue = milestone.is_overdue(today)
+    project = _get_project(request, reference, queryset=_with_page_summary(period))
+    tabs = _project_tabs(request, project, period)
+    # An unknown ?tab= (an old bookmark, a tab the user no longer sees) opens
+    # the Overview rather than a dead end.
+    active = next((tab for tab in tabs if tab["id"] == request.GET.get("tab")), tabs[0])
     return render(
         request,
         "portfolio/project_detail.html",
         {
             "project": project,
             "period": period,
-            "today": today,
-            "latest": updates[0] if updates else None,
-            "update_due": project.stage in selectors.REPORTING_STAGES
-            and not any(u.period == period for u in updates),
-            "updates": updates,
-            "milestones": milestones,
-            "risks": project.risks.select_related("owner"),
-            "issues": project.issues.select_related("owner"),
-            "assumptions": project.assumptions.select_related("owner"),
-            "decisions": project.decisions.all(),
-            "dependencies": selectors.project_dependencies(project),
-            "gates": project.gate_decisions.select_related("recorded_by"),
-            "stage_overrides": project.stage_overrides.select_related("overridden_by"),
-            "history": selectors.project_history(project),
-            "services": project.services.all(),
-            "priorities": project.priorities.all(),
-            "tags": project.tags.all(),
-            "other_tabs": _other_app_tabs(request, project),
-            "open_status": RaidStatus.OPEN,
+            "latest": _latest_update(project),
+            "update_due": _update_due(project),
+            "tabs": tabs,
+            "active": active,
+            "active_html": _render_tab(request, project, active),
         },
     )
+
+
+@require_safe
+def project_tab(request, reference: str, tab_id: str):
+    """One tab's panel content, for htmx to load when the tab is first shown.
+    It asks the same permission as the page; other apps' tabs() also check
+    their own, and a tab they withhold is not found here either."""
+    period = selectors.current_period()
+    project = _get_project(request, reference, queryset=_with_page_summary(period))
+    tab = next((t for t in _project_tabs(request, project, period) if t["id"] == tab_id), None)
+    if tab is None:
+        raise Http404
+    return HttpResponse(_render_tab(request, project, tab))
 
 
 def update_new(request, reference: str):
@@ -384,7 +538,7 @@ def update_new(request, reference: str):
                 request,
                 f"Update for {form.cleaned_data['period']:%B %Y} submitted for {project.reference}",
             )
-            return redirect(f"/projects/{project.reference}/#updates")
+            return redirect(f"/projects/{project.reference}/?tab=updates#updates")
     return render(
         request,
         "portfolio/update_form.html",
@@ -482,7 +636,9 @@ def record_form(request, reference: str, kind: str, pk: int | None = None):
         else:
             verb = "added" if instance is None else "saved"
             messages.success(request, f"{record_kind.noun.capitalize()} {verb}")
-            return redirect(f"/projects/{project.reference}/#{record_kind.tab}")
+            return redirect(
+                f"/projects/{project.reference}/?tab={record_kind.tab}#{record_kind.tab}"
+            )
     return render(
         request,
         "portfolio/record_form.html",

@@ -11,6 +11,19 @@ from prioritisation.selectors import RangeInfo, ranges_by_model
 def tabs(request, project) -> list[dict]:
     if not can(request.user, "view", project):
         return []
+    # The page lists every tab but renders one: the scores are read only when
+    # this tab is shown.
+    return [
+        {
+            "id": "scores",
+            "label": "Scores",
+            "template": "prioritisation/_project_scores.html",
+            "context": lambda: _scores(request, project),
+        }
+    ]
+
+
+def _scores(request, project) -> dict:
     assessments = list(
         Assessment.objects.filter(project=project)
         .select_related("model", "assessor", "moderated_by")
@@ -25,18 +38,11 @@ def tabs(request, project) -> list[dict]:
     open_assessments = [(a, r) for a, r in history if a.is_open]
     # A reverse one-to-one raises (an AttributeError) when there is no phase.
     phase = getattr(project, "phase", None)
-    return [
-        {
-            "id": "scores",
-            "label": "Scores",
-            "template": "prioritisation/_project_scores.html",
-            "context": {
-                "project": project,
-                "current": current,
-                "history": history,
-                "open_assessments": open_assessments,
-                "phase": phase,
-                "may_score": can(request.user, "score_project", project),
-            },
-        }
-    ]
+    return {
+        "project": project,
+        "current": current,
+        "history": history,
+        "open_assessments": open_assessments,
+        "phase": phase,
+        "may_score": can(request.user, "score_project", project),
+    }

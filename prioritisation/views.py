@@ -348,7 +348,7 @@ def score(request, reference):
                 "moderate": "Scores moderated: they now count on the grid.",
             }.get(action, "Scores saved.")
             messages.success(request, f"{project.reference}: {text}")
-            return HttpResponseRedirect(f"/projects/{project.reference}/#scores")
+            return HttpResponseRedirect(f"/projects/{project.reference}/?tab=scores#scores")
     current = selectors.current_ranges([project.pk]).get(project.pk)
     return render(
         request,

@@ -12,7 +12,19 @@ from portfolio.partners import selectors
 def tabs(request, project) -> list[dict]:
     if not can(request.user, "view"):
         return []
-    engagement_list = list(selectors.project_engagements(project))
+    # The page lists every tab but renders one: the engagements are read
+    # only when this tab is shown.
+    return [
+        {
+            "id": "partners",
+            "label": "Partners",
+            "template": "partners/_project_tab.html",
+            "context": lambda: _partners(request, project),
+        }
+    ]
+
+
+def _partners(request, project) -> dict:
     show_costs = can(request.user, "view_partner_costs")
     rows = [
         {
@@ -22,13 +34,6 @@ def tabs(request, project) -> list[dict]:
             else f"Workstream: {e.workstream}",
             "partner_cost": sum((c.partner_cost for c in e.costs.all()), Decimal("0")),
         }
-        for e in engagement_list
+        for e in selectors.project_engagements(project)
     ]
-    return [
-        {
-            "id": "partners",
-            "label": "Partners",
-            "template": "partners/_project_tab.html",
-            "context": {"partner_rows": rows, "show_partner_costs": show_costs, "project": project},
-        }
-    ]
+    return {"partner_rows": rows, "show_partner_costs": show_costs, "project": project}

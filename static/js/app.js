@@ -2,6 +2,19 @@
 // figures (no inline scripts, so the CSP can forbid them).
 import { initAll } from "/static/vendor/govuk/govuk-frontend.min.js";
 
+// Tab links are real links (?tab=updates#updates), so that without JavaScript
+// each tab opens as the page's active tab. GOV.UK tabs find a tab by an exact
+// "#id" href and open the first tab when the address has no hash: give them
+// the hash alone, and the hash of the tab the server rendered as selected.
+document.querySelectorAll('[data-module="govuk-tabs"]').forEach((tabs) => {
+  const links = tabs.querySelectorAll("a.govuk-tabs__tab");
+  links.forEach((link) => link.setAttribute("href", link.hash));
+  const selected = tabs.querySelector(".govuk-tabs__list-item--selected a.govuk-tabs__tab");
+  if (!window.location.hash && selected && selected !== links[0]) {
+    history.replaceState(history.state, "", selected.hash);
+  }
+});
+
 initAll();
 
 function drawCharts(root) {

@@ -28,6 +28,18 @@ SAVED_BY_PMO = statuses(302, allowed={Role.PMO})
 SAVED_BY_PMO_OR_PM = statuses(302, allowed={Role.PMO, Role.PROJECT_MANAGER})
 # Read-only pages refuse POST (405), as in the other apps.
 READ_ONLY_POST = method_not_allowed()
+PROJECT_TABS = (
+    "overview",
+    "updates",
+    "milestones",
+    "raid",
+    "dependencies",
+    "gates",
+    "history",
+    "scores",
+    "benefits",
+    "partners",
+)
 
 
 def build(world: dict) -> None:
@@ -198,6 +210,29 @@ ROUTES = [
     Route("portfolio:export_xlsx", get=EVERYONE, post=READ_ONLY_POST),
     Route("portfolio:new", get=PMO_ONLY, post=SAVED_BY_PMO, post_data=_project_form),
     Route("portfolio:detail", get=EVERYONE, post=READ_ONLY_POST, kwargs=_project("own")),
+    Route(
+        "portfolio:detail",
+        get=EVERYONE,
+        post=READ_ONLY_POST,
+        kwargs=_project("other"),
+        query="?tab=raid",
+    ),
+    # Each tab's fragment is read by everyone who reads the project, on a
+    # project the project manager does not manage too; only the page's own
+    # permission decides, never the template.
+    *(
+        Route(
+            "portfolio:tab",
+            get=EVERYONE,
+            post=READ_ONLY_POST,
+            kwargs=lambda world, tab=tab, which=which: {
+                "reference": world["register"][which].reference,
+                "tab_id": tab,
+            },
+        )
+        for tab in PROJECT_TABS
+        for which in ("own", "other")
+    ),
     Route(
         "portfolio:edit",
         get=PMO_ONLY,

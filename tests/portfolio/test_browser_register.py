@@ -94,7 +94,7 @@ def test_pmo_adds_a_project_and_the_pm_submits_an_update_by_keyboard(page_as, ro
     page.keyboard.type("Agency staff start in January; back to Amber by March.")
     tab_to(page, "button[type=submit]")
     page.keyboard.press("Space")
-    page.wait_for_url("**/projects/TP-0001/#updates")
+    page.wait_for_url("**/projects/TP-0001/?tab=updates#updates")
 
     update = StatusUpdate.objects.get(project=project)
     assert (update.delivery_confidence, update.submitted_by) == ("AR", pm)

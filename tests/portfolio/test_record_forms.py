@@ -23,7 +23,7 @@ def test_a_pm_adds_a_risk_to_their_project(client_as, own_project):
     response = client_as(Role.PROJECT_MANAGER).post(
         f"/projects/{own_project.reference}/risks/new/", risk(escalated="on")
     )
-    assert response.url == f"/projects/{own_project.reference}/#raid"
+    assert response.url == f"/projects/{own_project.reference}/?tab=raid#raid"
     saved = Risk.objects.get(project=own_project)
     assert (saved.score, saved.escalated) == (16, True)
     assert saved.history.latest().history_change_reason == "Risk added"
@@ -88,8 +88,8 @@ def test_a_dependency_is_shown_on_both_projects(client_as, own_project):
         {"kind": "blocks", "target": other.pk, "description": "Shares the platform"},
     )
     assert Dependency.objects.get().target == other
-    source_page = client_as(Role.VIEWER).get(f"/projects/{own_project.reference}/")
-    target_page = client_as(Role.VIEWER).get(f"/projects/{other.reference}/")
+    source_page = client_as(Role.VIEWER).get(f"/projects/{own_project.reference}/?tab=dependencies")
+    target_page = client_as(Role.VIEWER).get(f"/projects/{other.reference}/tabs/dependencies/")
     assert f"{other.reference} Data platform" in source_page.content.decode()
     assert "Blocked by" in target_page.content.decode()
     assert own_project.reference in target_page.content.decode()

@@ -34,7 +34,7 @@ def test_a_pm_submits_the_monthly_update_for_their_project(client_as, own_projec
         f"/projects/{own_project.reference}/updates/new/", form()
     )
     assert response.status_code == 302
-    assert response.url == f"/projects/{own_project.reference}/#updates"
+    assert response.url == f"/projects/{own_project.reference}/?tab=updates#updates"
     update = StatusUpdate.objects.get(project=own_project)
     assert (update.period, update.delivery_confidence) == (current_period(), "G")
 

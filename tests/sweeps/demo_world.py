@@ -36,6 +36,9 @@ NOT_PAGES = {
     "reports:publish",
     "reports:generate",
     "partners:export",
+    # A tab's panel as an htmx fragment: the sweep scans each tab as the
+    # active tab of the project page instead (see project_tab_urls).
+    "portfolio:tab",
 }
 
 

@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 
 from pmo.permissions import Role
+from tests.portfolio.access import PROJECT_TABS
 from tests.sweeps.demo_world import kwargs_for, page_patterns, seed_demo_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -27,6 +28,11 @@ def _page_urls(world) -> tuple[dict[str, str], list[str]]:
             gaps.append(name)
         else:
             urls[name] = reverse(name, kwargs=kwargs)
+    # The project page renders one tab at a time: scan each as the active
+    # tab, the same markup htmx swaps into its panel.
+    detail = reverse("portfolio:detail", kwargs={"reference": world["project"].reference})
+    for tab in PROJECT_TABS:
+        urls[f"portfolio:detail?tab={tab}"] = f"{detail}?tab={tab}"
     return urls, gaps
 
 

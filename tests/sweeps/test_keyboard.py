@@ -38,7 +38,7 @@ def test_a_project_manager_scores_their_project_by_keyboard(page_as, roles):
         tab_to(page, f"#id_rationale_{criterion.pk}")
         page.keyboard.type(f"Scored low on {criterion.name.lower()} after review.")
     _enter(page, "button[value='submit']")
-    page.wait_for_url(f"**/projects/{project.reference}/#scores")
+    page.wait_for_url(f"**/projects/{project.reference}/?tab=scores#scores")
     expect(page.locator(".govuk-notification-banner, .govuk-panel").first).to_contain_text(
         "Scores submitted to the PMO for moderation"
     )
