@@ -297,7 +297,9 @@ def project_history(project: Project) -> list[dict]:
         for record in records.select_related("history_user").order_by("history_date", "history_id"):
             # Each record's __str__ names its project: hand it the project we
             # already have, so a long history costs no query per line.
-            instance = record.instance
+            # HistoricalProject.instance would re-read the excluded `version`
+            # once per record: the project is already here.
+            instance = project if kind == "Project" else record.instance
             if getattr(instance, "project_id", None) == project.pk:
                 instance.project = project
             if kind == "Dependency":

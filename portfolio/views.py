@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import models
-from django.db.models import Exists, Func, OuterRef, QuerySet, Subquery
+from django.db.models import Exists, F, Func, OuterRef, QuerySet, Subquery
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -344,11 +344,10 @@ def _with_page_summary(period) -> QuerySet[Project]:
     """The project with what the page header and tab labels show, read in the
     project's own query: the latest update, whether this period's update is
     in, and the counts on the Updates, Milestones and Dependencies tabs."""
-    latest = StatusUpdate.objects.filter(project=OuterRef("pk")).order_by("-period")
-    return Project.objects.annotate(
-        latest_period=Subquery(latest.values("period")[:1]),
-        latest_confidence=Subquery(latest.values("delivery_confidence")[:1]),
-        latest_path_to_green=Subquery(latest.values("path_to_green")[:1]),
+    return selectors.with_latest_update(Project.objects.all()).annotate(
+        latest_period=F("latest_update__period"),
+        latest_confidence=F("latest_update__delivery_confidence"),
+        latest_path_to_green=F("latest_update__path_to_green"),
         has_current_update=Exists(
             StatusUpdate.objects.filter(project=OuterRef("pk"), period=period)
         ),
