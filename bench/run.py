@@ -292,6 +292,16 @@ EXPORTS = {
 }
 
 
+def _peak_rss_kib() -> int:
+    """This process's peak resident memory since it started (VmHWM). Not
+    getrusage's ru_maxrss: Linux carries that over from the forked parent
+    through exec, so every child reported the benchmark's own peak."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
 def child_export(name: str) -> None:
     _setup_django()
     from django.contrib.auth import get_user_model
@@ -299,12 +309,12 @@ def child_export(name: str) -> None:
 
     client = Client()
     client.force_login(get_user_model().objects.get(username="pmo"))
-    baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    baseline = _peak_rss_kib()
     started = time.perf_counter()
     response = client.get(EXPORTS[name])
     body = b"".join(response.streaming_content) if response.streaming else response.content
     elapsed = time.perf_counter() - started
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    peak = _peak_rss_kib()
     print(
         json.dumps(
             {
