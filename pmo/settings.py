@@ -93,7 +93,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "pmo.context_processors.navigation",
             ],
-            "builtins": ["pmo.templatetags.pmo"],
+            "builtins": ["pmo.templatetags.pmo", "django.contrib.humanize.templatetags.humanize"],
         },
     }
 ]

@@ -158,3 +158,4 @@ def test_the_register_costs_the_same_queries_for_10_or_1000_projects(
     with django_assert_num_queries(13):
         response = client.get("/projects/?sort=-rag")
     assert response.context["summary"]["total"] == 1000
+    assert "1,000 projects" in response.content.decode()  # counts are grouped in thousands
