@@ -500,8 +500,17 @@ def main() -> None:
     table = markdown(report)
     print(table)
     if args.docs:
-        Path(args.docs).parent.mkdir(exist_ok=True)
-        Path(args.docs).write_text(table)
+        docs = Path(args.docs)
+        docs.parent.mkdir(exist_ok=True)
+        docs.write_text(table + _written_by_hand(docs))
+
+
+def _written_by_hand(docs: Path) -> str:
+    """The sections after the generated table (## Load test, the budgets not
+    met and why), kept when the table is rewritten."""
+    existing = docs.read_text() if docs.exists() else ""
+    start = existing.find("\n## ")
+    return existing[start:] if start >= 0 else ""
 
 
 if __name__ == "__main__":
