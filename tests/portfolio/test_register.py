@@ -47,6 +47,7 @@ def make_projects(count: int) -> None:
         for p in projects
         for month in (period, period.replace(year=period.year - 1))
     )
+    StatusUpdate.objects.mark_latest([p.pk for p in projects])
 
 
 def test_it_filters_by_stage_and_search_text(client_as):
@@ -159,3 +160,5 @@ def test_the_register_costs_the_same_queries_for_10_or_1000_projects(
         response = client.get("/projects/?sort=-rag")
     assert response.context["summary"]["total"] == 1000
     assert "1,000 projects" in response.content.decode()  # counts are grouped in thousands
+    rags = {row["code"]: row["count"] for row in response.context["summary"]["rags"]}
+    assert rags["A"] == 1000  # each project's newest update (this month's) is Amber
