@@ -17,6 +17,7 @@ from tests.benefits.factories import (
     NonFinancialBenefitFactory,
 )
 from tests.partners.factories import EngagementCostFactory, EngagementFactory
+from tests.portfolio.access import PROJECT_TABS
 from tests.portfolio.factories import (
     AssumptionFactory,
     DecisionFactory,
@@ -33,18 +34,7 @@ from tests.prioritisation.factories import score
 pytestmark = pytest.mark.django_db
 
 BUDGET = 15
-TABS = [
-    "overview",
-    "updates",
-    "milestones",
-    "raid",
-    "dependencies",
-    "gates",
-    "history",
-    "scores",
-    "benefits",
-    "partners",
-]
+TABS = list(PROJECT_TABS)  # every tab, as the role matrix lists them
 
 
 def project_with(count: int, roles):
