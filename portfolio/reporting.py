@@ -19,7 +19,6 @@ from collections import Counter
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Q
 from django.utils import timezone
 
@@ -71,9 +70,8 @@ def range_counts(projects=None) -> list[dict] | None:
     selector = getattr(module, function, None)
     if selector is None:
         return None
-    try:
-        counted = list(selector())
-    except ObjectDoesNotExist:  # no active scoring model
+    counted = list(selector())
+    if not counted:  # no active scoring model
         return None
     rows = [
         {"label": info.label, "governance_route": info.governance_route, "count": count}

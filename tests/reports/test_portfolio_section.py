@@ -142,6 +142,19 @@ def test_the_range_counts_appear_once_prioritisation_provides_them(monkeypatch):
 
 
 @pytest.mark.django_db
+def test_without_an_active_scoring_model_the_overview_has_no_range_counts():
+    from prioritisation.models import ModelStatus, ScoringModel
+
+    ProjectFactory()
+    ScoringModel.objects.update(status=ModelStatus.RETIRED)
+
+    overview = _sections()["portfolio-overview"]
+
+    assert "ranges" not in overview.figures
+    assert "Projects by range" not in [t.title for t in overview.tables]
+
+
+@pytest.mark.django_db
 def test_the_xlsx_and_csv_reconcile_with_the_register_to_the_penny():
     ProjectFactory(capital_investment=Decimal("1234567.89"), revenue_investment=Decimal("0.11"))
     ProjectFactory(capital_investment=Decimal("0"), revenue_investment=Decimal("250000.05"))
