@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from decimal import Decimal
 
 from django.db.models import Sum
@@ -211,20 +211,12 @@ class Movement:
         )
 
     def add(self, other: Movement) -> None:
-        for name in (
-            "plan_before",
-            "plan_now",
-            "forecast_before",
-            "new_benefits",
-            "increased",
-            "slipped",
-            "lost",
-            "forecast_now",
-            "actual_before",
-            "realised",
-            "actual_now",
-        ):
+        for name in MOVEMENT_FIGURES:
             setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+# Movement's money figures, in order (every field but the year).
+MOVEMENT_FIGURES = tuple(f.name for f in fields(Movement) if f.name != "year")
 
 
 @dataclass
@@ -752,18 +744,9 @@ class _Facts:
                 "compared_with_run": self.baseline.run.pk if self.baseline.run else None,
                 "totals": {
                     name: getattr(total, name)
-                    for name in (
-                        "forecast_before",
-                        "new_benefits",
-                        "increased",
-                        "slipped",
-                        "lost",
-                        "forecast_now",
-                        "actual_before",
-                        "realised",
-                        "actual_now",
-                    )
-                },  # fmt: skip
+                    for name in MOVEMENT_FIGURES
+                    if not name.startswith("plan_")
+                },
                 # What next month's report compares with.
                 "position": position_to_json(self.now),
             },

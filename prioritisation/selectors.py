@@ -99,21 +99,22 @@ class RangeInfo:
     def quadrant(self) -> str:
         return self.tier.quadrant
 
+    @classmethod
+    def of(cls, priority_range: PriorityRange) -> RangeInfo:
+        return cls(
+            Tier(priority_range.tier),
+            priority_range.name,
+            priority_range.governance_route,
+            priority_range.reporting_cadence,
+        )
+
 
 def ranges_by_model() -> dict[tuple[int, int], RangeInfo]:
-    return {
-        (r.model_id, r.tier): RangeInfo(
-            Tier(r.tier), r.name, r.governance_route, r.reporting_cadence
-        )
-        for r in PriorityRange.objects.all()
-    }
+    return {(r.model_id, r.tier): RangeInfo.of(r) for r in PriorityRange.objects.all()}
 
 
 def ranges_of(model: ScoringModel) -> list[RangeInfo]:
-    return [
-        RangeInfo(Tier(r.tier), r.name, r.governance_route, r.reporting_cadence)
-        for r in model.ranges.all()
-    ]
+    return [RangeInfo.of(r) for r in model.ranges.all()]
 
 
 def current_ranges(project_ids: Iterable[int] | None = None) -> dict[int, RangeInfo]:
@@ -138,7 +139,7 @@ def active_ranges() -> list[RangeInfo]:
     """The active model's four ranges, in tier order (one query; empty if no
     model is active)."""
     return [
-        RangeInfo(Tier(r.tier), r.name, r.governance_route, r.reporting_cadence)
+        RangeInfo.of(r)
         for r in PriorityRange.objects.filter(model__status=ModelStatus.ACTIVE).order_by("tier")
     ]
 
@@ -159,10 +160,7 @@ def range_counts() -> list[tuple[RangeInfo, int]]:
         .annotate(n=Coalesce(Subquery(in_range), 0))
         .order_by("tier")
     )
-    return [
-        (RangeInfo(Tier(r.tier), r.name, r.governance_route, r.reporting_cadence), r.n)
-        for r in rows
-    ]
+    return [(RangeInfo.of(r), r.n) for r in rows]
 
 
 def projects_in_tier(projects: QuerySet[Project], tier: int) -> QuerySet[Project]:
