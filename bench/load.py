@@ -3,6 +3,9 @@ Locust headless against 127.0.0.1 only, 50 users for 60 s by default.
 
     DATABASE_URL=postgres://... .venv/bin/python bench/load.py [--users 50] [--seconds 60]
 
+Needs Redis on 127.0.0.1:6379 (the shared page cache, as in docker.env), or
+CACHE_URL set to another.
+
 Run bench/run.py first on the same database to build the data. Prints req/s,
 p50/p95/p99 and errors, and counts the monthly updates Locust posted against
 the database afterwards: every accepted POST must be there (0 lost writes).
@@ -36,6 +39,8 @@ SERVER_ENV = {
     "LOG_LEVEL": "WARNING",
     # The load comes from one address; throttling is for sign-in guessing.
     "AXES_FAILURE_LIMIT": "1000",
+    # As docker.env: the workers share rendered pages through Redis.
+    "CACHE_URL": "redis://127.0.0.1:6379/12",
 }
 os.environ.update({k: v for k, v in SERVER_ENV.items() if k not in os.environ})
 

@@ -227,6 +227,7 @@ def pages() -> list[dict]:
 
 def measure_pages(args) -> list[dict]:
     from django.contrib.auth import get_user_model
+    from django.core.cache import cache
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -243,11 +244,22 @@ def measure_pages(args) -> list[dict]:
             print(f"  {page['name']}: HTTP {response.status_code}, not timed")
             results.append(row)
             continue
+        # The budgets are judged on a page rendered afresh, as after a write
+        # (pmo/datacache.py); the cached figures are what a reader gets while
+        # nothing the page reads has changed.
+        cache.clear()
         with CaptureQueriesContext(connection) as queries:
             response = client.get(page["path"])
         row["queries"] = len(queries)
         row["bytes"] = len(response.content)
-        row["median_ms"] = _median_ms(lambda p=page["path"]: client.get(p), args.repeat)
+        row["median_ms"] = _median_ms(
+            lambda p=page["path"]: (cache.clear(), client.get(p)), args.repeat
+        )
+        client.get(page["path"])
+        with CaptureQueriesContext(connection) as queries:
+            client.get(page["path"])
+        row["cached_queries"] = len(queries)
+        row["cached_ms"] = _median_ms(lambda p=page["path"]: client.get(p), args.repeat)
 
         def floor(statements=page["floor"]):
             with connection.cursor() as cursor:
@@ -264,7 +276,10 @@ def measure_pages(args) -> list[dict]:
             row["admin_ms"] = _median_ms(lambda a=page["admin"]: client.get(a), args.repeat)
         row["missed"] = missed_budgets(page, row)
         row["within_budget"] = not row["missed"]
-        print(f"  {page['name']}: {row['median_ms']:.0f} ms, {row['queries']} queries")
+        print(
+            f"  {page['name']}: {row['median_ms']:.0f} ms, {row['queries']} queries "
+            f"(cached {row['cached_ms']:.0f} ms, {row['cached_queries']} queries)"
+        )
         results.append(row)
     return results
 
@@ -437,12 +452,17 @@ def markdown(report: dict) -> str:
         f"Budgets: every page ≤ {BUDGET_PAGE_MS} ms median and ≤ {BUDGET_QUERIES} queries; "
         "register ≤ 3× its bare SQL; every page faster than the admin changelist.",
         "",
-        "| Page | Median ms | Queries | KB | Bare SQL ms | × SQL | Admin ms | × admin | Budget |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+        "Median ms and Queries are for the page rendered afresh (as after a write to what it "
+        "reads); Cached ms and queries are for the same page while its data is unchanged "
+        "(pmo/datacache.py; pages that are not cached show the same figures twice).",
+        "",
+        "| Page | Median ms | Queries | Cached ms | Cached queries | KB | Bare SQL ms | × SQL "
+        "| Admin ms | × admin | Budget |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
     for row in report["pages"]:
         if "median_ms" not in row:
-            lines.append(f"| {row['page']} | HTTP {row['status']} | | | | | | | not met |")
+            lines.append(f"| {row['page']} | HTTP {row['status']} | | | | | | | | | not met |")
             continue
         floor = row.get("floor_ms")
         admin = row.get("admin_ms")
@@ -451,6 +471,8 @@ def markdown(report: dict) -> str:
             row["page"],
             f"{median:.1f}",
             str(row["queries"]),
+            f"{row['cached_ms']:.1f}",
+            str(row["cached_queries"]),
             f"{row['bytes'] / 1024:.0f}",
             f"{floor:.2f}" if floor else "–",
             f"{median / floor:.0f}" if floor else "–",

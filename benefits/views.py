@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -33,18 +34,31 @@ from benefits.forms import (
     month_default,
 )
 from benefits.models import (
+    BenefitActual,
     BenefitStatus,
     BenefitType,
+    BenefitYear,
     Confidence,
     FinancialBenefit,
     NonFinancialBenefit,
     OutcomeKind,
 )
 from benefits.money import financial_year_of, fy_label, mtfp_years
+from pmo.datacache import Fragment
 from pmo.permissions import can, require
 from portfolio.models import Directorate, MTFPCategory, Project, Workstream
 
 TRACKER_PAGE_SIZE = 100
+# What the tracker reads (tests/pmo/test_datacache.py checks it is all).
+TRACKER_READS = (
+    Project,
+    FinancialBenefit,
+    BenefitYear,
+    BenefitActual,
+    Directorate,
+    Workstream,
+    get_user_model(),
+)
 OUTCOMES_PAGE_SIZE = 24
 
 
@@ -106,6 +120,21 @@ def _filter_options():
 @require_safe
 def tracker(request):
     require(request, "view")
+    fragment = Fragment(
+        request, "tracker", reads=TRACKER_READS, part="results" if request.htmx else "page"
+    )
+    context = {
+        "fragment": fragment,
+        "may_add": can(request.user, "edit_benefit", None)
+        or editable_projects(request.user).exists(),
+    }
+    if not fragment.hit:
+        context.update(_tracker_context(request))
+    template = "benefits/tracker.html#results" if request.htmx else "benefits/tracker.html"
+    return render(request, template, context)
+
+
+def _tracker_context(request) -> dict:
     year = _chosen_year(request)
     view = _chosen_view(request)
     filters = _filters(request)
@@ -116,7 +145,7 @@ def tracker(request):
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    context = {
+    return {
         "page": page,
         "totals": totals,
         "year": year,
@@ -127,12 +156,8 @@ def tracker(request):
         "views": selectors.VIEW_LABELS.items(),
         "filters": filters,
         "query": query.urlencode(),
-        "may_add": can(request.user, "edit_benefit", None)
-        or editable_projects(request.user).exists(),
         **_filter_options(),
     }
-    template = "benefits/tracker.html#results" if request.htmx else "benefits/tracker.html"
-    return render(request, template, context)
 
 
 # --- One benefit ---------------------------------------------------------------

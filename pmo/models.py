@@ -182,3 +182,14 @@ class ReportRun(models.Model):
     def mark_waiting_to_retry(self, reason: str) -> None:
         self.status = RunStatus.QUEUED
         self.step = f"Waiting to try again: {reason}"[:200]
+
+
+class DataVersion(models.Model):
+    """How many committed writes each table has had: the cache key of every
+    rendered page that reads it (pmo/datacache.py). Moved on after commit."""
+
+    db_table = models.CharField(max_length=100, primary_key=True)
+    version = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.db_table} v{self.version}"

@@ -112,6 +112,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# Portfolio-wide pages are kept rendered until a write to what they read
+# (pmo/datacache.py); 0 turns that off. Any cache backend is safe: the keys
+# carry the data's versions, which live in the database.
+PMO_PAGE_CACHE_SECONDS = env.int("PMO_PAGE_CACHE_SECONDS", default=600)
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import models
@@ -21,6 +22,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from pmo.charts import RAG_COLOURS, bar_figure
+from pmo.datacache import Fragment
 from pmo.permissions import require
 from pmo.reports import period_is_locked
 from pmo.spreadsheets import add_sheet, csv_bytes, new_workbook
@@ -41,16 +43,41 @@ from portfolio.models import (
     Assumption,
     Decision,
     Dependency,
+    Directorate,
     GateDecision,
     Issue,
     Milestone,
     Project,
     Risk,
+    Service,
+    StageOverride,
     StatusUpdate,
+    Workstream,
 )
+from prioritisation.models import Assessment, PriorityRange, ScoringModel
 
 REGISTER_PAGE_SIZE = 50
 DASHBOARD_LIST_LIMIT = 15
+# What the dashboard reads (tests/pmo/test_datacache.py checks it is all).
+_RANGES = (Assessment, PriorityRange, ScoringModel)
+DASHBOARD_READS = (
+    Project,
+    StatusUpdate,
+    Milestone,
+    GateDecision,
+    StageOverride,
+    get_user_model(),
+    *_RANGES,
+)
+REGISTER_READS = (
+    Project,
+    StatusUpdate,
+    Directorate,
+    Workstream,
+    Service,
+    get_user_model(),
+    *_RANGES,
+)
 # Other apps add tabs to the project page through <app>/project_tabs.py.
 PROJECT_TAB_MODULES = [
     "prioritisation.project_tabs",
@@ -78,6 +105,15 @@ def _get_project(
 @require_safe
 def dashboard(request):
     require(request, "view")
+    # Everyone who may view sees the same dashboard: one render per data change.
+    fragment = Fragment(request, "dashboard", reads=DASHBOARD_READS)
+    context = {"fragment": fragment}
+    if not fragment.hit:
+        context.update(_dashboard_context())
+    return render(request, "portfolio/dashboard.html", context)
+
+
+def _dashboard_context() -> dict[str, Any]:
     period = selectors.current_period()
     today = timezone.localdate()
     stages, confidence = selectors.dashboard_counts(settings.PMO_RAG_SCALE)
@@ -99,27 +135,23 @@ def dashboard(request):
         colours=[RAG_COLOURS.get(row["code"], "#b1b4b6") for row in confidence],
         y_title="Projects",
     )
-    return render(
-        request,
-        "portfolio/dashboard.html",
-        {
-            "stages": stages,
-            "confidence": confidence,
-            "confidence_figure": confidence_figure,
-            "period": period,
-            "red_projects": selectors.with_ranges(red),
-            "red_count": red_count,
-            "range_counts": selectors.range_counts(),
-            "overdue_milestones": overdue[:DASHBOARD_LIST_LIMIT],
-            "overdue_count": overdue.count(),
-            "updates_due": due[:DASHBOARD_LIST_LIMIT],
-            "updates_due_count": due.count(),
-            "green_overrides": overrides,
-            "green_override_count": override_count,
-            "gates_ahead": selectors.gates_ahead(today),
-            "stage_overrides": selectors.recent_stage_overrides(),
-        },
-    )
+    return {
+        "stages": stages,
+        "confidence": confidence,
+        "confidence_figure": confidence_figure,
+        "period": period,
+        "red_projects": selectors.with_ranges(red),
+        "red_count": red_count,
+        "range_counts": selectors.range_counts(),
+        "overdue_milestones": overdue[:DASHBOARD_LIST_LIMIT],
+        "overdue_count": overdue.count(),
+        "updates_due": due[:DASHBOARD_LIST_LIMIT],
+        "updates_due_count": due.count(),
+        "green_overrides": overrides,
+        "green_override_count": override_count,
+        "gates_ahead": selectors.gates_ahead(today),
+        "stage_overrides": selectors.recent_stage_overrides(),
+    }
 
 
 @require_safe
@@ -200,40 +232,47 @@ def _sort_headers(request, current: str) -> list[dict]:
 @require_safe
 def register(request):
     require(request, "view")
+    partial = bool(request.htmx and not request.htmx.history_restore_request)
+    fragment = Fragment(
+        request, "register", reads=REGISTER_READS, part="results" if partial else "page"
+    )
+    context = {"fragment": fragment}
+    if not fragment.hit:
+        context.update(_register_context(request))
+    template_name = "portfolio/register.html#results" if partial else "portfolio/register.html"
+    return render(request, template_name, context)
+
+
+def _register_context(request) -> dict[str, Any]:
     period = selectors.current_period()
     form, filters = _register_filters(request)
     projects = selectors.register_projects(filters, period)
+    summary = selectors.register_summary(projects, settings.PMO_RAG_SCALE)
     # Page through the ids, then read the page's 50 rows with their joins: a
-    # broad search (thousands of matches) never joins every match.
-    page = Paginator(projects.values_list("pk", flat=True), REGISTER_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    # broad search (thousands of matches) never joins every match. The
+    # summary has counted the matches: no second COUNT.
+    paginator = Paginator(projects.values_list("pk", flat=True), REGISTER_PAGE_SIZE)
+    paginator.count = summary["total"]
+    page = paginator.get_page(request.GET.get("page"))
     page.object_list = selectors.with_ranges(selectors.in_order(projects, page.object_list))
-    template_name = "portfolio/register.html"
-    if request.htmx and not request.htmx.history_restore_request:
-        template_name += "#results"
     pages = [
         {"number": n, "query": _query(request, page=n)}
         for n in page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
     ]
-    return render(
-        request,
-        template_name,
-        {
-            "form": form,
-            "page": page,
-            "rows": page.object_list,
-            "pages": pages,
-            "previous_query": _query(request, page=page.previous_page_number())
-            if page.has_previous()
-            else "",
-            "next_query": _query(request, page=page.next_page_number()) if page.has_next() else "",
-            "headers": _sort_headers(request, filters.get("sort", "")),
-            "summary": selectors.register_summary(projects, settings.PMO_RAG_SCALE),
-            "export_query": _query(request, page=None),
-            "period": period,
-        },
-    )
+    return {
+        "form": form,
+        "page": page,
+        "rows": page.object_list,
+        "pages": pages,
+        "previous_query": _query(request, page=page.previous_page_number())
+        if page.has_previous()
+        else "",
+        "next_query": _query(request, page=page.next_page_number()) if page.has_next() else "",
+        "headers": _sort_headers(request, filters.get("sort", "")),
+        "summary": summary,
+        "export_query": _query(request, page=None),
+        "period": period,
+    }
 
 
 @require_safe

@@ -11,8 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
+from pmo.datacache import Fragment
 from pmo.permissions import can, require
-from portfolio.models import Directorate, Project
+from portfolio.models import Directorate, Project, Workstream
 from prioritisation import exports, selectors, services
 from prioritisation.charts import figure_json, grid_figure
 from prioritisation.forms import (
@@ -26,13 +27,29 @@ from prioritisation.models import (
     Assessment,
     AssessmentStatus,
     CalibrationReference,
+    Criterion,
+    CriterionScore,
     ModelStatus,
     Phase,
+    PriorityRange,
     ScoringModel,
 )
 from prioritisation.scoring import PHASE_DELAY_QUARTERS, TIER_LOAD, Tier
 
 # --- The grid --------------------------------------------------------------
+
+# What the grid reads (tests/pmo/test_datacache.py checks it is all).
+GRID_READS = (
+    Project,
+    Directorate,
+    Workstream,
+    Assessment,
+    Criterion,
+    CriterionScore,
+    PriorityRange,
+    ScoringModel,
+    Phase,
+)
 
 
 def _grid_context(request, *, present: bool) -> dict:
@@ -112,9 +129,23 @@ def index(request):
 @require_safe
 def grid(request):
     require(request, "view")
-    context = _grid_context(request, present=False)
+    cell = request.htmx and {"impact", "risk"} <= request.GET.keys()
+    fragment = Fragment(
+        request,
+        "grid",
+        reads=GRID_READS,
+        part="cell-projects" if cell else "page",
+        # The sub-navigation's links depend on these.
+        vary=(can(request.user, "moderate_assessment"), can(request.user, "manage_scoring_models")),
+    )
+    context = {"fragment": fragment}
+    if fragment.hit:
+        selected = cell
+    else:
+        context.update(_grid_context(request, present=False))
+        selected = context["selected"] is not None
     template_name = "prioritisation/grid.html"
-    if request.htmx and context["selected"] is not None:
+    if request.htmx and selected:
         template_name += "#cell-projects"
     return render(request, template_name, context)
 

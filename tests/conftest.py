@@ -76,3 +76,15 @@ def _celery_tasks_in_process(request):
     app.conf.task_always_eager = True
     yield
     app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
+def _fresh_page_cache():
+    """Rendered pages are cached under the data's versions (pmo/datacache.py).
+    Each test's rolled-back data would reuse the same versions, so every test
+    starts with an empty cache."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -92,3 +92,37 @@ def rag_tag(code, label=None):
 def can(context, action, obj=None) -> bool:
     """{% can "update_project" project as may_update %}"""
     return permissions.can(context["request"].user, action, obj)
+
+
+class DataCacheNode(template.Node):
+    def __init__(self, fragment, part, nodelist):
+        self.fragment = template.Variable(fragment)
+        self.part = part
+        self.nodelist = nodelist
+
+    def render(self, context):
+        try:
+            fragment = self.fragment.resolve(context)
+        except template.VariableDoesNotExist:
+            fragment = None  # a view that renders this template uncached
+        if fragment is None or fragment.part != self.part:
+            # Or another block of this template is the one cached for this response.
+            return self.nodelist.render(context)
+        if fragment.hit:
+            return fragment.html
+        html = self.nodelist.render(context)
+        fragment.store(html)
+        return html
+
+
+@register.tag
+def datacache(parser, token):
+    """{% datacache fragment ["part"] %}...{% enddatacache %}: the block's HTML
+    from pmo.datacache when the data under it is unchanged (see that module)."""
+    bits = token.split_contents()
+    if len(bits) not in (2, 3):
+        raise template.TemplateSyntaxError('{% datacache fragment ["part"] %}')
+    part = bits[2].strip("\"'") if len(bits) == 3 else "page"
+    nodelist = parser.parse(("enddatacache",))
+    parser.delete_first_token()
+    return DataCacheNode(bits[1], part, nodelist)

@@ -119,12 +119,14 @@ def test_the_dashboard_costs_the_same_queries_for_5_or_40_projects(
     # their counts; 8-9 the first 15 overdue milestones and their count;
     # 10-11 the first 15 updates due and their count; 12 current green
     # overrides (the first 15 with a window count); 13 gates in the next 60
-    # days; 14 recent stage overrides.
+    # days; 14 recent stage overrides; and first of all after the roles, the
+    # versions of the tables it reads (pmo/datacache.py: an unchanged
+    # dashboard is served from the cache in 4 queries).
     _portfolio(5)
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(15):
         client.get("/")
     _portfolio(35)
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(15):
         response = client.get("/")
     assert response.context["red_count"] == 40
     assert len(response.context["red_projects"]) == 15

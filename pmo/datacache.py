@@ -1,0 +1,198 @@
+"""Rendered pages kept until the data under them changes.
+
+The portfolio-wide pages (dashboard, register, grid, benefits tracker) read
+thousands of rows to say the same thing to every reader until someone writes.
+A view names what it reads; the rendered HTML is cached under the versions of
+those tables, and any committed write to one of them moves its version on, so
+the next reader renders afresh. Nothing is ever served from before a write
+that has returned to its writer.
+
+How a write is seen: every INSERT, UPDATE or DELETE the ORM (or a raw cursor)
+sends is noticed by a database execute wrapper, so bulk_create, update() and
+raw SQL count as much as save(). The versions move *after* commit, in their
+own short statement, so writers never queue on a shared counter. Until then
+the writing connection keys its own reads by its count of uncommitted writes,
+so it always reads its own writes (and tests, which never commit, too).
+
+    fragment = datacache.Fragment(request, "dashboard", reads=DASHBOARD_READS)
+    if not fragment.hit:
+        context.update(...expensive...)
+    {% datacache fragment %}...{% enddatacache %}
+
+A page whose htmx requests render one partial marks that block too, and the
+view says which of the two this response is:
+
+    Fragment(request, "register", reads=..., part="results" if htmx else "page")
+    {% datacache fragment %} form {% partialdef results inline %}
+        {% datacache fragment "results" %}...{% enddatacache %}
+    {% endpartialdef %}{% enddatacache %}
+
+tests/pmo/test_datacache.py renders every cached page and fails if it reads a
+table its view did not name.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.db.models import Model
+from django.utils import timezone
+
+# Writes that say nothing about what a page shows: sign-ins, sessions,
+# throttling records, and this module's own table.
+UNTRACKED_TABLES = frozenset(
+    {
+        "pmo_dataversion",
+        "django_session",
+        "axes_accessattempt",
+        "axes_accessfailurelog",
+        "axes_accesslog",
+    }
+)
+# Django's update_last_login: a sign-in changes no page.
+LAST_LOGIN_ONLY = re.compile(r'^UPDATE "auth_user" SET "last_login" = %s WHERE', re.IGNORECASE)
+WRITE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?([A-Za-z0-9_]+)"?', re.I)
+BUMP_SQL = (
+    "INSERT INTO pmo_dataversion (db_table, version) VALUES (%s, 1) "
+    "ON CONFLICT (db_table) DO UPDATE SET version = pmo_dataversion.version + 1"
+)
+
+
+# --- Noticing writes ----------------------------------------------------------
+
+
+def track_writes(execute, sql, params, many, context):
+    """Execute wrapper on every connection (installed by PmoConfig.ready)."""
+    result = execute(sql, params, many, context)
+    # After the statement: outside a transaction it has committed by now, and
+    # the versions must not move before the data does.
+    match = WRITE.match(sql)
+    if match and match.group(1) not in UNTRACKED_TABLES and not LAST_LOGIN_ONLY.match(sql):
+        _written(context["connection"], match.group(1))
+    return result
+
+
+def install(connection, **kwargs) -> None:
+    """connection_created receiver: connections are per thread, so each one
+    gets the wrapper as it connects."""
+    if track_writes not in connection.execute_wrappers:
+        connection.execute_wrappers.append(track_writes)
+
+
+def _written(conn, table: str) -> None:
+    state = _state(conn)
+    state["dirty"].add(table)
+    state["uncommitted"] += 1
+    if not any(callback is _publish for _, callback, _ in conn.run_on_commit):
+        # Outside a transaction on_commit runs at once: the write has landed.
+        transaction.on_commit(_publish, using=conn.alias)
+
+
+_migrating = False
+
+
+def migration_started(**kwargs) -> None:
+    global _migrating
+    _migrating = True
+
+
+def migration_finished(**kwargs) -> None:
+    global _migrating
+    _migrating = False
+    _publish()
+
+
+def _state(conn) -> dict:
+    state = getattr(conn, "_pmo_datacache", None)
+    if state is None:
+        state = conn._pmo_datacache = {"dirty": set(), "uncommitted": 0}
+    return state
+
+
+def _publish() -> None:
+    """After commit: move the written tables' versions on, one upsert each.
+    While migrate runs the version table may not exist yet: the tables stay
+    marked and are published when it finishes."""
+    state = _state(connection)
+    state["uncommitted"] = 0
+    if _migrating:
+        return
+    tables, state["dirty"] = sorted(state["dirty"]), set()
+    with connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute(BUMP_SQL, [table])
+
+
+# --- Reading through the cache -------------------------------------------------
+
+
+def tables_of(models: Iterable[type[Model]]) -> tuple[str, ...]:
+    """The tables a page reads: each model's, and its many-to-many tables'."""
+    tables = set()
+    for model in models:
+        tables.add(model._meta.db_table)
+        tables.update(
+            field.remote_field.through._meta.db_table for field in model._meta.local_many_to_many
+        )
+    return tuple(sorted(tables))
+
+
+def versions(tables: Iterable[str]) -> dict[str, int]:
+    from pmo.models import DataVersion
+
+    tables = list(tables)
+    if not tables:
+        return {}
+    found = dict(DataVersion.objects.filter(db_table__in=tables).values_list("db_table", "version"))
+    return {table: found.get(table, 0) for table in tables}
+
+
+class Fragment:
+    """One cached piece of a page, keyed by the request's path and query, the
+    day (pages say "overdue" and "due"), the `vary` values the view passes
+    (permissions the markup depends on), and the versions of what it reads.
+
+    The versions are read first, before any of the page's data, so a render
+    can only ever be newer than its key."""
+
+    def __init__(
+        self, request, name: str, *, reads: Iterable[type[Model]], part: str = "page", vary=()
+    ):
+        # Which {% datacache fragment "part" %} block of the template this
+        # response is cached at: "page" for the whole page, or the htmx
+        # partial the view renders on its own.
+        self.part = part
+        self.tables = tables_of(reads)
+        self.enabled = settings.PMO_PAGE_CACHE_SECONDS > 0
+        self.html = None
+        if not self.enabled:
+            return
+        state = _state(connection)
+        parts = [
+            name,
+            part,
+            request.get_full_path(),
+            bool(getattr(request, "htmx", False)),
+            timezone.localdate().isoformat(),
+            repr(tuple(vary)),
+            repr(sorted(versions(self.tables).items())),
+            # This connection's writes not yet committed (its own reads see them).
+            state["uncommitted"] and (state["uncommitted"], id(connection)),
+        ]
+        digest = hashlib.sha256("\x1f".join(map(str, parts)).encode()).hexdigest()
+        self.key = f"pmo:page:{name}:{part}:{digest}"
+        self.html = cache.get(self.key)
+
+    @property
+    def hit(self) -> bool:
+        return self.html is not None
+
+    def store(self, html: str) -> None:
+        if self.enabled:
+            cache.set(self.key, html, settings.PMO_PAGE_CACHE_SECONDS)
+            self.html = html

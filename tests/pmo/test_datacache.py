@@ -1,0 +1,199 @@
+"""Cached pages (pmo/datacache.py): a page is served from the cache only while
+nothing it reads has changed, every table it reads is named by its view, and
+every kind of write (save, update(), bulk_create, raw SQL) moves it on."""
+
+import datetime
+import re
+
+import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from benefits.models import FinancialBenefit
+from benefits.views import TRACKER_READS
+from pmo import datacache
+from pmo.models import DataVersion
+from pmo.permissions import Role
+from portfolio.models import Project, StatusUpdate
+from portfolio.selectors import current_period
+from portfolio.views import DASHBOARD_READS, REGISTER_READS
+from prioritisation.views import GRID_READS
+from tests.benefits.factories import BenefitYearFactory, FinancialBenefitFactory
+from tests.portfolio.factories import (
+    GateDecisionFactory,
+    MilestoneFactory,
+    ProjectFactory,
+    StatusUpdateFactory,
+)
+from tests.prioritisation.factories import bulk_scored_projects
+
+pytestmark = pytest.mark.django_db
+
+# Every page that renders through a datacache Fragment, as a reader would ask
+# for it (full page and the htmx partial where the page has one).
+HTMX = {"HTTP_HX_REQUEST": "true"}
+CACHED_PAGES = [
+    ("/", {}, DASHBOARD_READS),
+    ("/projects/", {}, REGISTER_READS),
+    ("/projects/?stage=delivery&q=project&sort=-title", {}, REGISTER_READS),
+    ("/projects/?q=a", HTMX, REGISTER_READS),
+    ("/prioritisation/grid/", {}, GRID_READS),
+    ("/prioritisation/grid/?impact=1&risk=1", HTMX, GRID_READS),
+    ("/benefits/", {}, TRACKER_READS),
+    ("/benefits/?directorate=1", HTMX, TRACKER_READS),
+]
+TABLE = re.compile(r'(?:FROM|JOIN)\s+"([A-Za-z0-9_]+)"', re.IGNORECASE)
+
+
+@pytest.fixture
+def portfolio_world(db):
+    """A little of everything the portfolio-wide pages show."""
+    today = datetime.date.today()
+    scored = bulk_scored_projects(3)
+    project = scored[0]
+    StatusUpdateFactory(project=project, period=current_period(), delivery_confidence="R")
+    MilestoneFactory(project=project, forecast_date=today - datetime.timedelta(days=3))
+    GateDecisionFactory(project=project)
+    benefit = FinancialBenefitFactory(project=project)
+    BenefitYearFactory(benefit=benefit)
+    ProjectFactory(title="Unscored project")
+    return project
+
+
+def main_of(response) -> str:
+    """The page without its header (whose CSRF token is new on every render)."""
+    html = response.content.decode()
+    return html[html.find("<main") :] if "<main" in html else html
+
+
+def tables_read_after_the_key(queries) -> set[str]:
+    """Tables of every query from the version read on: the session, the user
+    and their roles are read first and are not part of the page."""
+    sqls = [q["sql"] for q in queries]
+    start = next(i for i, sql in enumerate(sqls) if "pmo_dataversion" in sql)
+    return {table for sql in sqls[start + 1 :] for table in TABLE.findall(sql)}
+
+
+@pytest.mark.parametrize(("path", "headers", "reads"), CACHED_PAGES)
+def test_every_table_a_cached_page_reads_is_named_by_its_view(
+    client_as, portfolio_world, path, headers, reads
+):
+    client = client_as(Role.PMO)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path, **headers)
+    assert response.status_code == 200
+    named = set(datacache.tables_of(reads))
+    unnamed = tables_read_after_the_key(queries.captured_queries) - named
+    assert not unnamed, f"{path} reads {sorted(unnamed)} but its view does not name them"
+
+
+@pytest.mark.parametrize(("path", "headers", "reads"), CACHED_PAGES)
+def test_a_second_reader_gets_the_same_page_from_the_cache(
+    client_as, portfolio_world, path, headers, reads
+):
+    client = client_as(Role.PMO)
+    first = client.get(path, **headers)
+    with CaptureQueriesContext(connection) as queries:
+        second = client.get(path, **headers)
+    assert main_of(second) == main_of(first)
+    # Session, user, roles and the versions: none of the page's own data.
+    assert len(queries) <= 4, [q["sql"][:80] for q in queries.captured_queries]
+
+
+def test_the_dashboard_shows_a_new_update_at_once(client_as, portfolio_world):
+    client = client_as(Role.CLT)
+    assert "Zephyr recovery" not in client.get("/").content.decode()
+    red = ProjectFactory(title="Zephyr recovery")
+    StatusUpdateFactory(project=red, period=current_period(), delivery_confidence="R")
+    assert "Zephyr recovery" in client.get("/").content.decode()
+
+
+def test_writes_that_skip_save_move_the_page_on_too(client_as, portfolio_world):
+    client = client_as(Role.CLT)
+    project = portfolio_world
+    assert project.title in client.get("/").content.decode()
+    Project.objects.filter(pk=project.pk).update(title="Renamed by update()")
+    assert "Renamed by update()" in client.get("/").content.decode()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE portfolio_project SET title = %s WHERE id = %s",
+            ["Quokka by raw SQL", project.pk],
+        )
+    assert "Quokka by raw SQL" in client.get("/").content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_committed_write_moves_the_version_after_commit_and_once_per_table():
+    project = ProjectFactory()
+    before = DataVersion.objects.get(db_table="portfolio_project").version
+    with transaction.atomic():
+        Project.objects.filter(pk=project.pk).update(title="One")
+        Project.objects.filter(pk=project.pk).update(title="Two")
+        # Not yet: a reader in another connection still sees the old data.
+        assert DataVersion.objects.get(db_table="portfolio_project").version == before
+    assert DataVersion.objects.get(db_table="portfolio_project").version == before + 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rolled_back_write_leaves_later_commits_published():
+    project = ProjectFactory()
+    before = DataVersion.objects.get(db_table="portfolio_project").version
+    with pytest.raises(RuntimeError), transaction.atomic():
+        Project.objects.filter(pk=project.pk).update(title="Rolled back")
+        raise RuntimeError
+    with transaction.atomic():
+        Project.objects.filter(pk=project.pk).update(title="Kept")
+    assert DataVersion.objects.get(db_table="portfolio_project").version == before + 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_bulk_create_and_delete_move_the_version():
+    project = ProjectFactory()
+    before = datacache.versions(["portfolio_statusupdate"])["portfolio_statusupdate"]
+    StatusUpdate.objects.bulk_create(
+        [StatusUpdate(project=project, period=current_period(), delivery_confidence="G")]
+    )
+    StatusUpdate.objects.filter(project=project).delete()
+    after = datacache.versions(["portfolio_statusupdate"])["portfolio_statusupdate"]
+    assert after == before + 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_signing_in_and_sessions_move_no_version(client, django_user_model):
+    django_user_model.objects.create_user("reader", password="a-long-test-password-2026")
+    before = dict(DataVersion.objects.values_list("db_table", "version"))
+    signed_in = client.post(
+        "/login/", {"username": "reader", "password": "a-long-test-password-2026"}
+    )
+    assert signed_in.status_code == 302
+    client.get("/accessibility/")
+    assert dict(DataVersion.objects.values_list("db_table", "version")) == before
+
+
+def test_pages_for_different_permissions_are_kept_apart(client_as, portfolio_world):
+    as_pmo = client_as(Role.PMO).get("/projects/").content.decode()
+    as_viewer = client_as(Role.VIEWER).get("/projects/").content.decode()
+    assert "Add a project" in as_pmo
+    assert "Add a project" not in as_viewer
+
+
+def test_a_new_day_renders_afresh(client_as, portfolio_world, monkeypatch):
+    from django.utils import timezone
+
+    client = client_as(Role.CLT)
+    client.get("/")
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: tomorrow)
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/")
+    assert len(queries) > 4
+
+
+def test_turned_off_it_renders_every_time(client_as, portfolio_world, settings):
+    settings.PMO_PAGE_CACHE_SECONDS = 0
+    client = client_as(Role.CLT)
+    client.get("/")
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/")
+    assert len(queries) > 4
+    assert FinancialBenefit.objects.exists()
