@@ -274,7 +274,8 @@ def measure_pages(args) -> list[dict]:
         admin = client.get(page["admin"])
         if admin.status_code == 200:
             row["admin_ms"] = _median_ms(lambda a=page["admin"]: client.get(a), args.repeat)
-        row["missed"] = missed_budgets(page, row)
+        row["missed"] = missed_budgets(page, row, row["median_ms"], row["queries"])
+        row["missed_cached"] = missed_budgets(page, row, row["cached_ms"], row["cached_queries"])
         row["within_budget"] = not row["missed"]
         print(
             f"  {page['name']}: {row['median_ms']:.0f} ms, {row['queries']} queries "
@@ -284,19 +285,28 @@ def measure_pages(args) -> list[dict]:
     return results
 
 
-def missed_budgets(page: dict, row: dict) -> list[str]:
-    """The page budgets of issue #8 this page misses, as short labels."""
+def missed_budgets(page: dict, row: dict, median_ms: float, queries: int) -> list[str]:
+    """The page budgets of issue #8 this page misses at this time and query
+    count (rendered afresh, or cached), as short labels."""
     missed = []
-    if row["median_ms"] > BUDGET_PAGE_MS:
+    if median_ms > BUDGET_PAGE_MS:
         missed.append(f"> {BUDGET_PAGE_MS} ms")
-    if row["queries"] > BUDGET_QUERIES:
+    if queries > BUDGET_QUERIES:
         missed.append(f"> {BUDGET_QUERIES} queries")
     if page["name"].startswith("Register") and "floor_ms" in row:
-        if row["median_ms"] > BUDGET_REGISTER_FLOOR_RATIO * row["floor_ms"]:
+        if median_ms > BUDGET_REGISTER_FLOOR_RATIO * row["floor_ms"]:
             missed.append(f"> {BUDGET_REGISTER_FLOOR_RATIO}× SQL")
-    if "admin_ms" in row and row["median_ms"] >= row["admin_ms"]:
+    if "admin_ms" in row and median_ms >= row["admin_ms"]:
         missed.append("slower than admin")
     return missed
+
+
+def budget_cell(row: dict) -> str:
+    if not row["missed"]:
+        return "met"
+    if not row["missed_cached"]:
+        return "met when cached; afresh: " + ", ".join(row["missed"])
+    return "not met: " + ", ".join(row["missed_cached"])
 
 
 # Exports are measured in a child process each, so their peak RSS is their own.
@@ -478,7 +488,7 @@ def markdown(report: dict) -> str:
             f"{median / floor:.0f}" if floor else "–",
             f"{admin:.1f}" if admin else "–",
             f"{median / admin:.2f}" if admin else "–",
-            "met" if row["within_budget"] else "not met: " + ", ".join(row["missed"]),
+            budget_cell(row),
         ]
         lines.append("| " + " | ".join(cells) + " |")
     lines += ["", "| Export | Seconds | MB peak RSS | Size KB |", "| --- | ---: | ---: | ---: |"]

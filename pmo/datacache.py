@@ -11,8 +11,9 @@ How a write is seen: every INSERT, UPDATE or DELETE the ORM (or a raw cursor)
 sends is noticed by a database execute wrapper, so bulk_create, update() and
 raw SQL count as much as save(). The versions move *after* commit, in their
 own short statement, so writers never queue on a shared counter. Until then
-the writing connection keys its own reads by its count of uncommitted writes,
-so it always reads its own writes (and tests, which never commit, too).
+the writing transaction keys its own reads by its count of uncommitted writes
+(and a token no other transaction has), so it always reads its own writes
+(and tests, which never commit, too).
 
     fragment = datacache.Fragment(request, "dashboard", reads=DASHBOARD_READS)
     if not fragment.hit:
@@ -35,6 +36,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import uuid
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -88,9 +90,13 @@ def _written(conn, table: str) -> None:
     state = _state(conn)
     state["dirty"].add(table)
     state["uncommitted"] += 1
-    if not any(callback is _publish for _, callback, _ in conn.run_on_commit):
-        # Outside a transaction on_commit runs at once: the write has landed.
-        transaction.on_commit(_publish, using=conn.alias)
+    state["transaction"] = state["transaction"] or uuid.uuid4().hex
+    if conn.in_atomic_block:
+        if not any(callback is _publish for _, callback, _ in conn.run_on_commit):
+            transaction.on_commit(_publish, using=conn.alias)
+    elif conn.get_autocommit():
+        _publish()  # the statement has committed
+    # (Under manual transaction management the next on_commit publishes it.)
 
 
 _migrating = False
@@ -110,8 +116,13 @@ def migration_finished(**kwargs) -> None:
 def _state(conn) -> dict:
     state = getattr(conn, "_pmo_datacache", None)
     if state is None:
-        state = conn._pmo_datacache = {"dirty": set(), "uncommitted": 0}
+        state = conn._pmo_datacache = {"dirty": set(), "uncommitted": 0, "transaction": None}
     return state
+
+
+def _committed(state: dict) -> None:
+    state["uncommitted"] = 0
+    state["transaction"] = None
 
 
 def _publish() -> None:
@@ -119,7 +130,7 @@ def _publish() -> None:
     While migrate runs the version table may not exist yet: the tables stay
     marked and are published when it finishes."""
     state = _state(connection)
-    state["uncommitted"] = 0
+    _committed(state)
     if _migrating:
         return
     tables, state["dirty"] = sorted(state["dirty"]), set()
@@ -161,18 +172,28 @@ class Fragment:
     can only ever be newer than its key."""
 
     def __init__(
-        self, request, name: str, *, reads: Iterable[type[Model]], part: str = "page", vary=()
+        self,
+        request,
+        name: str,
+        *,
+        reads: Iterable[type[Model]],
+        part: str | None = "page",
+        vary=(),
     ):
         # Which {% datacache fragment "part" %} block of the template this
-        # response is cached at: "page" for the whole page, or the htmx
-        # partial the view renders on its own.
+        # response is cached at: "page" for the whole page, the htmx partial
+        # the view renders on its own, or None for a response rendered afresh.
         self.part = part
         self.tables = tables_of(reads)
-        self.enabled = settings.PMO_PAGE_CACHE_SECONDS > 0
+        self.enabled = settings.PMO_PAGE_CACHE_SECONDS > 0 and part is not None
         self.html = None
         if not self.enabled:
             return
         state = _state(connection)
+        if not connection.in_atomic_block:
+            # Outside a transaction nothing is uncommitted (a rolled-back
+            # transaction's count would otherwise keep this connection apart).
+            _committed(state)
         parts = [
             name,
             part,
@@ -181,8 +202,9 @@ class Fragment:
             timezone.localdate().isoformat(),
             repr(tuple(vary)),
             repr(sorted(versions(self.tables).items())),
-            # This connection's writes not yet committed (its own reads see them).
-            state["uncommitted"] and (state["uncommitted"], id(connection)),
+            # Writes this transaction has made and not yet committed: its own
+            # reads see them, and no other transaction ever has this key.
+            state["uncommitted"] and (state["transaction"], state["uncommitted"]),
         ]
         digest = hashlib.sha256("\x1f".join(map(str, parts)).encode()).hexdigest()
         self.key = f"pmo:page:{name}:{part}:{digest}"

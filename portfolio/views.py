@@ -23,7 +23,7 @@ from django.views.decorators.http import require_safe
 
 from pmo.charts import RAG_COLOURS, bar_figure
 from pmo.datacache import Fragment
-from pmo.permissions import require
+from pmo.permissions import require, roles_of
 from pmo.reports import period_is_locked
 from pmo.spreadsheets import add_sheet, csv_bytes, new_workbook
 from portfolio import exports, selectors, services
@@ -41,6 +41,7 @@ from portfolio.forms import (
 )
 from portfolio.models import (
     Assumption,
+    CorporatePriority,
     Decision,
     Dependency,
     Directorate,
@@ -52,13 +53,15 @@ from portfolio.models import (
     Service,
     StageOverride,
     StatusUpdate,
+    Tag,
     Workstream,
 )
 from prioritisation.models import Assessment, PriorityRange, ScoringModel
 
 REGISTER_PAGE_SIZE = 50
 DASHBOARD_LIST_LIMIT = 15
-# What the dashboard reads (tests/pmo/test_datacache.py checks it is all).
+# What each cached page reads (pmo/datacache.py; tests/pmo/test_datacache.py
+# fails if a page reads a table its list leaves out).
 _RANGES = (Assessment, PriorityRange, ScoringModel)
 DASHBOARD_READS = (
     Project,
@@ -77,6 +80,18 @@ REGISTER_READS = (
     Service,
     get_user_model(),
     *_RANGES,
+)
+PROJECT_PAGE_READS = (
+    Project,
+    StatusUpdate,
+    Milestone,
+    Dependency,
+    Directorate,
+    Workstream,
+    Service,
+    CorporatePriority,
+    Tag,
+    get_user_model(),
 )
 # Other apps add tabs to the project page through <app>/project_tabs.py.
 PROJECT_TAB_MODULES = [
@@ -527,25 +542,59 @@ def _render_tab(request, project, tab: dict) -> str:
 
 @require_safe
 def project_detail(request, reference: str):
+    fragment, header = _project_page_fragment(request, reference)
+    context = {"fragment": fragment, "project": header}
+    if not fragment.hit:
+        context.update(_project_page_context(request, reference))
+    return render(request, "portfolio/project_detail.html", context)
+
+
+def _project_page_fragment(request, reference: str) -> tuple[Fragment, dict]:
+    """The project page opened on its Overview is kept rendered for everyone
+    whose permissions on it are the same: the same roles, and the same answer
+    to "do I manage or sponsor it?" (all the page's buttons and tabs turn on
+    those). Other tabs are rendered afresh."""
+    require(request, "view")
+    header = (
+        Project.objects.filter(reference=reference)
+        .values("reference", "title", "project_manager_id", "sponsor_id")
+        .first()
+    )
+    if header is None:
+        raise Http404
+    user = request.user
+    overview = request.GET.get("tab", "overview") == "overview"
+    fragment = Fragment(
+        request,
+        "project",
+        reads=PROJECT_PAGE_READS,
+        part="page" if overview else None,
+        vary=(
+            sorted(roles_of(user)),
+            user.is_superuser and user.is_active,
+            user.pk == header["project_manager_id"],
+            user.pk == header["sponsor_id"],
+        ),
+    )
+    return fragment, header
+
+
+def _project_page_context(request, reference: str) -> dict[str, Any]:
     period = selectors.current_period()
     project = _get_project(request, reference, queryset=_with_page_summary(period))
     tabs = _project_tabs(request, project, period)
     # An unknown ?tab= (an old bookmark, a tab the user no longer sees) opens
     # the Overview rather than a dead end.
     active = next((tab for tab in tabs if tab["id"] == request.GET.get("tab")), tabs[0])
-    return render(
-        request,
-        "portfolio/project_detail.html",
-        {
-            "project": project,
-            "period": period,
-            "latest": _latest_update(project),
-            "update_due": _update_due(project),
-            "tabs": tabs,
-            "active": active,
-            "active_html": _render_tab(request, project, active),
-        },
-    )
+    return {
+        "project": project,
+        "period": period,
+        "latest": _latest_update(project),
+        "update_due": _update_due(project),
+        "tabs": tabs,
+        "active": active,
+        "active_html": _render_tab(request, project, active),
+    }
 
 
 @require_safe
