@@ -23,7 +23,7 @@ from django.views.decorators.http import require_safe
 
 from pmo.charts import RAG_COLOURS, bar_figure
 from pmo.datacache import Fragment
-from pmo.permissions import require, roles_of
+from pmo.permissions import can, require
 from pmo.reports import period_is_locked
 from pmo.spreadsheets import add_sheet, csv_bytes, new_workbook
 from portfolio import exports, selectors, services
@@ -551,18 +551,18 @@ def project_detail(request, reference: str):
 
 def _project_page_fragment(request, reference: str) -> tuple[Fragment, dict]:
     """The project page opened on its Overview is kept rendered for everyone
-    whose permissions on it are the same: the same roles, and the same answer
-    to "do I manage or sponsor it?" (all the page's buttons and tabs turn on
-    those). Other tabs are rendered afresh."""
+    with the same answers to the two permission questions its markup asks
+    (project_detail.html: may they edit it, may they update it; every tab is
+    listed for anyone who may view). A new {% can %} in the header or the
+    Overview belongs in `vary` too. Other tabs are rendered afresh."""
     require(request, "view")
     header = (
         Project.objects.filter(reference=reference)
-        .values("reference", "title", "project_manager_id", "sponsor_id")
+        .only("reference", "title", "project_manager_id", "sponsor_id")
         .first()
     )
     if header is None:
         raise Http404
-    user = request.user
     overview = request.GET.get("tab", "overview") == "overview"
     fragment = Fragment(
         request,
@@ -570,10 +570,8 @@ def _project_page_fragment(request, reference: str) -> tuple[Fragment, dict]:
         reads=PROJECT_PAGE_READS,
         part="page" if overview else None,
         vary=(
-            sorted(roles_of(user)),
-            user.is_superuser and user.is_active,
-            user.pk == header["project_manager_id"],
-            user.pk == header["sponsor_id"],
+            can(request.user, "edit_project", header),
+            can(request.user, "update_project", header),
         ),
     )
     return fragment, header

@@ -248,3 +248,19 @@ def test_a_page_read_inside_one_transaction_is_never_served_to_another(rf):
         Project.objects.update(title="Kept")
         inside_second = datacache.Fragment(request, "page", reads=[Project]).key
     assert inside_second != inside_first
+
+
+def test_the_cached_project_page_asks_only_the_permissions_its_key_varies_on():
+    """portfolio.views caches the Overview per answer to edit_project and
+    update_project; a new permission question in that markup needs a place in
+    the key, and this fails until it has one."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    templates = Path(settings.BASE_DIR) / "templates" / "portfolio"
+    page = (templates / "project_detail.html").read_text()
+    tabs = (templates / "_project_tabs.html").read_text()
+    overview = tabs[tabs.index("{% partialdef overview %}") : tabs.index("{% endpartialdef %}")]
+    asked = set(re.findall(r'{% can "(\w+)"', page + overview))
+    assert asked == {"edit_project", "update_project"}
