@@ -42,6 +42,7 @@ from benefits.models import (
     FinancialBenefit,
     NonFinancialBenefit,
     OutcomeKind,
+    ProjectCost,
 )
 from benefits.money import financial_year_of, fy_label, mtfp_years
 from pmo.datacache import Fragment
@@ -49,7 +50,8 @@ from pmo.permissions import can, require
 from portfolio.models import Directorate, MTFPCategory, Project, Workstream
 
 TRACKER_PAGE_SIZE = 100
-# What the tracker reads (tests/pmo/test_datacache.py checks it is all).
+# What the tracker and the summary read (tests/pmo/test_datacache.py checks
+# it is all).
 TRACKER_READS = (
     Project,
     FinancialBenefit,
@@ -59,6 +61,7 @@ TRACKER_READS = (
     Workstream,
     get_user_model(),
 )
+SUMMARY_READS = (Project, FinancialBenefit, BenefitYear, BenefitActual, ProjectCost, Directorate)
 OUTCOMES_PAGE_SIZE = 24
 
 
@@ -493,6 +496,14 @@ def write_off(request, pk: int):
 @require_safe
 def summary(request):
     require(request, "view")
+    fragment = Fragment(request, "summary", reads=SUMMARY_READS)
+    context = {"fragment": fragment}
+    if not fragment.hit:
+        context.update(_summary_context(request))
+    return render(request, "benefits/summary.html", context)
+
+
+def _summary_context(request) -> dict:
     years = mtfp_years(_today())
     view = _chosen_view(request)
     measure = (
@@ -510,32 +521,28 @@ def summary(request):
     fall = selectors.waterfall_for_year(year)
     investment = selectors.portfolio_investment(frame, years)
     suffix = "_effect" if view == selectors.BUDGET_EFFECT else ""
-    return render(
-        request,
-        "benefits/summary.html",
-        {
-            "years": [(y, fy_label(y)) for y in years],
-            "year": year,
-            "view": view,
-            "view_label": selectors.VIEW_LABELS[view],
-            "views": selectors.VIEW_LABELS.items(),
-            "measure": measure,
-            "by_directorate": by_directorate,
-            "directorate_rows": selectors.pivot_rows(by_directorate),
-            "by_category": by_category,
-            "category_rows": selectors.pivot_rows(by_category),
-            "trend": trend,
-            "trend_suffix": suffix,
-            "trend_figure": charts.trend_figure(
-                trend, suffix=suffix, view_label=selectors.VIEW_LABELS[view]
-            ),
-            "waterfall": fall,
-            "waterfall_figure": charts.waterfall_figure(fall),
-            "investment": investment,
-            "fte": selectors.fte_totals(),
-            "project_investments": selectors.project_investments(years),
-        },
-    )
+    return {
+        "years": [(y, fy_label(y)) for y in years],
+        "year": year,
+        "view": view,
+        "view_label": selectors.VIEW_LABELS[view],
+        "views": selectors.VIEW_LABELS.items(),
+        "measure": measure,
+        "by_directorate": by_directorate,
+        "directorate_rows": selectors.pivot_rows(by_directorate),
+        "by_category": by_category,
+        "category_rows": selectors.pivot_rows(by_category),
+        "trend": trend,
+        "trend_suffix": suffix,
+        "trend_figure": charts.trend_figure(
+            trend, suffix=suffix, view_label=selectors.VIEW_LABELS[view]
+        ),
+        "waterfall": fall,
+        "waterfall_figure": charts.waterfall_figure(fall),
+        "investment": investment,
+        "fte": selectors.fte_totals(),
+        "project_investments": selectors.project_investments(years),
+    }
 
 
 @require_safe

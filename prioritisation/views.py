@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from pmo.datacache import Fragment
 from pmo.permissions import can, require
-from portfolio.models import Directorate, Project, Workstream
+from portfolio.models import Directorate, Project, Service, Workstream
 from prioritisation import exports, selectors, services
 from prioritisation.charts import figure_json, grid_figure
 from prioritisation.forms import (
@@ -38,7 +38,8 @@ from prioritisation.scoring import PHASE_DELAY_QUARTERS, TIER_LOAD, Tier
 
 # --- The grid --------------------------------------------------------------
 
-# What the grid reads (tests/pmo/test_datacache.py checks it is all).
+# What the grid and the change load read (tests/pmo/test_datacache.py checks
+# it is all).
 GRID_READS = (
     Project,
     Directorate,
@@ -50,6 +51,14 @@ GRID_READS = (
     ScoringModel,
     Phase,
 )
+# What the change load reads.
+CAPACITY_READS = (Project, Directorate, Service, Assessment, PriorityRange, ScoringModel, Phase)
+
+
+def _subnav_vary(user) -> tuple[bool, bool]:
+    """The permission answers prioritisation/_subnav.html shows links on: a
+    cached page that includes it varies on them."""
+    return can(user, "moderate_assessment"), can(user, "manage_scoring_models")
 
 
 def _grid_context(request, *, present: bool) -> dict:
@@ -135,8 +144,7 @@ def grid(request):
         "grid",
         reads=GRID_READS,
         part="cell-projects" if cell else "page",
-        # The sub-navigation's links depend on these.
-        vary=(can(request.user, "moderate_assessment"), can(request.user, "manage_scoring_models")),
+        vary=_subnav_vary(request.user),
     )
     context = {"fragment": fragment}
     if fragment.hit:
@@ -272,6 +280,27 @@ def set_phase(request, reference):
 @require_safe
 def capacity(request):
     require(request, "view")
+    cell = request.htmx and {"service", "quarter"} <= request.GET.keys()
+    fragment = Fragment(
+        request,
+        "capacity",
+        reads=CAPACITY_READS,
+        part="cell-projects" if cell else "page",
+        vary=_subnav_vary(request.user),
+    )
+    context = {"fragment": fragment}
+    if fragment.hit:
+        selected = cell
+    else:
+        context.update(_capacity_context(request))
+        selected = context["selected"] is not None
+    template_name = "prioritisation/capacity.html"
+    if request.htmx and selected:
+        template_name += "#cell-projects"
+    return render(request, template_name, context)
+
+
+def _capacity_context(request) -> dict:
     weighted = request.GET.get("weighted") == "1"
     directorate_id = _int_or_none(request.GET.get("directorate"))
     today = timezone.localdate()
@@ -284,24 +313,17 @@ def capacity(request):
     query = request.GET.copy()
     for key in ("service", "quarter"):
         query.pop(key, None)
-    template_name = "prioritisation/capacity.html"
-    if request.htmx and selected is not None:
-        template_name += "#cell-projects"
-    return render(
-        request,
-        template_name,
-        {
-            "load": load,
-            "selected": selected,
-            "weighted": weighted,
-            "directorates": Directorate.objects.all(),
-            "directorate_id": directorate_id,
-            "filter_query": query.urlencode(),
-            "tier_load": [(Tier(t), n) for t, n in sorted(TIER_LOAD.items())],
-            "phase_delay": PHASE_DELAY_QUARTERS,
-            "today": today,
-        },
-    )
+    return {
+        "load": load,
+        "selected": selected,
+        "weighted": weighted,
+        "directorates": Directorate.objects.all(),
+        "directorate_id": directorate_id,
+        "filter_query": query.urlencode(),
+        "tier_load": [(Tier(t), n) for t, n in sorted(TIER_LOAD.items())],
+        "phase_delay": PHASE_DELAY_QUARTERS,
+        "today": today,
+    }
 
 
 def _int_or_none(value):

@@ -6,18 +6,19 @@ import datetime
 import re
 
 import pytest
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from benefits.models import FinancialBenefit
-from benefits.views import TRACKER_READS
+from benefits.views import SUMMARY_READS, TRACKER_READS
 from pmo import datacache
 from pmo.models import DataVersion
 from pmo.permissions import Role
 from portfolio.models import Project, StatusUpdate
 from portfolio.selectors import current_period
 from portfolio.views import DASHBOARD_READS, PROJECT_PAGE_READS, REGISTER_READS
-from prioritisation.views import GRID_READS
+from prioritisation.views import CAPACITY_READS, GRID_READS
 from tests.benefits.factories import BenefitYearFactory, FinancialBenefitFactory
 from tests.portfolio.factories import (
     GateDecisionFactory,
@@ -41,7 +42,9 @@ CACHED_PAGES = [
     ("/prioritisation/grid/?impact=1&risk=1", HTMX, GRID_READS),
     ("/projects/{reference}/", {}, PROJECT_PAGE_READS),
     ("/projects/{reference}/?tab=overview", {}, PROJECT_PAGE_READS),
+    ("/prioritisation/capacity/?weighted=1", {}, CAPACITY_READS),
     ("/benefits/", {}, TRACKER_READS),
+    ("/benefits/summary/?measure=actual", {}, SUMMARY_READS),
     ("/benefits/?directorate=1", HTMX, TRACKER_READS),
 ]
 TABLE = re.compile(r'(?:FROM|JOIN)\s+"([A-Za-z0-9_]+)"', re.IGNORECASE)
@@ -176,11 +179,24 @@ def test_signing_in_and_sessions_move_no_version(client, django_user_model):
     assert dict(DataVersion.objects.values_list("db_table", "version")) == before
 
 
-def test_pages_for_different_permissions_are_kept_apart(client_as, portfolio_world):
-    as_pmo = client_as(Role.PMO).get("/projects/").content.decode()
-    as_viewer = client_as(Role.VIEWER).get("/projects/").content.decode()
-    assert "Add a project" in as_pmo
-    assert "Add a project" not in as_viewer
+@pytest.mark.parametrize(
+    ("path", "only_for_pmo"),
+    [
+        ("/projects/", "Add a project"),
+        ("/prioritisation/grid/", "Awaiting moderation"),
+        ("/prioritisation/capacity/", "Awaiting moderation"),
+        ("/benefits/summary/", "Import"),
+        ("/benefits/", "Add a benefit"),
+    ],
+)
+def test_pages_for_different_permissions_are_kept_apart(
+    client_as, portfolio_world, path, only_for_pmo
+):
+    for first, second in ((Role.PMO, Role.VIEWER), (Role.VIEWER, Role.PMO)):
+        cache.clear()
+        pages = {role: client_as(role).get(path).content.decode() for role in (first, second)}
+        assert only_for_pmo in pages[Role.PMO]
+        assert only_for_pmo not in pages[Role.VIEWER]
 
 
 def test_a_new_day_renders_afresh(client_as, portfolio_world, monkeypatch):

@@ -56,10 +56,11 @@ def test_the_change_load_reads_a_fixed_number_of_queries(
     client_as, portfolio, django_assert_num_queries
 ):
     client = client_as(Role.VIEWER)
-    # + services with directorates; current assessments joined to their
+    # + the versions of the tables it reads (pmo/datacache.py); services with
+    # directorates; current assessments joined to their
     # ranges (current_ranges); one narrow row per active project and service
     # (dates, phase, service); the directorate filter choices.
-    with django_assert_num_queries(SIGNED_IN + 1 + 1 + 1 + 1):
+    with django_assert_num_queries(SIGNED_IN + 1 + 1 + 1 + 1 + 1):
         response = client.get("/prioritisation/capacity/?weighted=1")
     load = response.context["load"]
     assert sum(cell.count for _, cells in load.rows for cell in cells[:1]) == 2 * len(portfolio)
