@@ -35,15 +35,18 @@ table its view did not name.
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 import uuid
 from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Model
 from django.utils import timezone
+
+logger = logging.getLogger(__name__)
 
 # Writes that say nothing about what a page shows: sign-ins, sessions,
 # throttling records, and this module's own table.
@@ -59,6 +62,12 @@ UNTRACKED_TABLES = frozenset(
 # Django's update_last_login: a sign-in changes no page.
 LAST_LOGIN_ONLY = re.compile(r'^UPDATE "auth_user" SET "last_login" = %s WHERE', re.IGNORECASE)
 WRITE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?([A-Za-z0-9_]+)"?', re.I)
+# Statements that write nothing. Anything else this module cannot name a table
+# for (TRUNCATE, a WITH ... UPDATE, DDL) moves every page on.
+READ_ONLY = re.compile(
+    r"^\s*(?:SELECT|SAVEPOINT|RELEASE|ROLLBACK|BEGIN|COMMIT|SET|SHOW|EXPLAIN|PRAGMA)\b", re.I
+)
+EVERY_TABLE = "*"
 BUMP_SQL = (
     "INSERT INTO pmo_dataversion (db_table, version) VALUES (%s, 1) "
     "ON CONFLICT (db_table) DO UPDATE SET version = pmo_dataversion.version + 1"
@@ -74,8 +83,11 @@ def track_writes(execute, sql, params, many, context):
     # After the statement: outside a transaction it has committed by now, and
     # the versions must not move before the data does.
     match = WRITE.match(sql)
-    if match and match.group(1) not in UNTRACKED_TABLES and not LAST_LOGIN_ONLY.match(sql):
-        _written(context["connection"], match.group(1))
+    if match:
+        if match.group(1) not in UNTRACKED_TABLES and not LAST_LOGIN_ONLY.match(sql):
+            _written(context["connection"], match.group(1))
+    elif not READ_ONLY.match(sql):
+        _written(context["connection"], EVERY_TABLE)
     return result
 
 
@@ -89,11 +101,13 @@ def install(connection, **kwargs) -> None:
 def _written(conn, table: str) -> None:
     state = _state(conn)
     state["dirty"].add(table)
-    state["uncommitted"] += 1
-    state["transaction"] = state["transaction"] or uuid.uuid4().hex
     if conn.in_atomic_block:
-        if not any(callback is _publish for _, callback, _ in conn.run_on_commit):
+        if not _publish_pending(conn):
+            # A transaction (or savepoint) with writes of its own: its reads
+            # are keyed by a token nobody else has, until it commits.
+            state["transaction"], state["uncommitted"] = uuid.uuid4().hex, 0
             transaction.on_commit(_publish, using=conn.alias)
+        state["uncommitted"] += 1
     elif conn.get_autocommit():
         _publish()  # the statement has committed
     # (Under manual transaction management the next on_commit publishes it.)
@@ -108,9 +122,13 @@ def migration_started(**kwargs) -> None:
 
 
 def migration_finished(**kwargs) -> None:
+    """After migrate (which every deploy runs, and which a restore should be
+    followed by): publish what it wrote, and drop renders made by older code
+    or from a database whose versions may have gone back."""
     global _migrating
     _migrating = False
     _publish()
+    cache.clear()
 
 
 def _state(conn) -> dict:
@@ -118,6 +136,14 @@ def _state(conn) -> dict:
     if state is None:
         state = conn._pmo_datacache = {"dirty": set(), "uncommitted": 0, "transaction": None}
     return state
+
+
+def _publish_pending(conn) -> bool:
+    """Whether this connection's open transaction has written: a rollback (of
+    the transaction or of the savepoint that wrote) drops the callback."""
+    return conn.in_atomic_block and any(
+        callback is _publish for _, callback, _ in conn.run_on_commit
+    )
 
 
 def _committed(state: dict) -> None:
@@ -133,10 +159,17 @@ def _publish() -> None:
     _committed(state)
     if _migrating:
         return
-    tables, state["dirty"] = sorted(state["dirty"]), set()
-    with connection.cursor() as cursor:
-        for table in tables:
-            cursor.execute(BUMP_SQL, [table])
+    tables = sorted(state["dirty"])
+    try:
+        with connection.cursor() as cursor:
+            for table in tables:
+                cursor.execute(BUMP_SQL, [table])
+                state["dirty"].discard(table)
+    except DatabaseError:
+        # The write has committed; its pages must not outlive it.
+        logger.exception("Could not move the page cache's versions on: emptying the cache")
+        cache.clear()
+        raise
 
 
 # --- Reading through the cache -------------------------------------------------
@@ -184,15 +217,15 @@ class Fragment:
         # response is cached at: "page" for the whole page, the htmx partial
         # the view renders on its own, or None for a response rendered afresh.
         self.part = part
-        self.tables = tables_of(reads)
+        self.tables = (*tables_of(reads), EVERY_TABLE)
         self.enabled = settings.PMO_PAGE_CACHE_SECONDS > 0 and part is not None
         self.html = None
         if not self.enabled:
             return
         state = _state(connection)
-        if not connection.in_atomic_block:
-            # Outside a transaction nothing is uncommitted (a rolled-back
-            # transaction's count would otherwise keep this connection apart).
+        if not _publish_pending(connection):
+            # Nothing uncommitted: whatever a rolled-back transaction or
+            # savepoint counted is moot (and must not key anything).
             _committed(state)
         parts = [
             name,

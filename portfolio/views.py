@@ -542,19 +542,20 @@ def _render_tab(request, project, tab: dict) -> str:
 
 @require_safe
 def project_detail(request, reference: str):
-    fragment, header = _project_page_fragment(request, reference)
-    context = {"fragment": fragment, "project": header}
+    fragment, header, may = _project_page_fragment(request, reference)
+    context = {"fragment": fragment, "project": header, **may}
     if not fragment.hit:
         context.update(_project_page_context(request, reference))
     return render(request, "portfolio/project_detail.html", context)
 
 
-def _project_page_fragment(request, reference: str) -> tuple[Fragment, dict]:
+def _project_page_fragment(request, reference: str) -> tuple[Fragment, Project, dict]:
     """The project page opened on its Overview is kept rendered for everyone
     with the same answers to the two permission questions its markup asks
-    (project_detail.html: may they edit it, may they update it; every tab is
-    listed for anyone who may view). A new {% can %} in the header or the
-    Overview belongs in `vary` too. Other tabs are rendered afresh."""
+    (may they edit it, may they update it; every tab is listed for anyone who
+    may view). The answers are worked out here, once, and are both the key
+    and what the template shows, so the two cannot disagree; the header and
+    the Overview ask nothing else. Other tabs are rendered afresh."""
     require(request, "view")
     header = (
         Project.objects.filter(reference=reference)
@@ -564,17 +565,18 @@ def _project_page_fragment(request, reference: str) -> tuple[Fragment, dict]:
     if header is None:
         raise Http404
     overview = request.GET.get("tab", "overview") == "overview"
+    may = {
+        "may_edit": can(request.user, "edit_project", header),
+        "may_update": can(request.user, "update_project", header),
+    }
     fragment = Fragment(
         request,
         "project",
         reads=PROJECT_PAGE_READS,
         part="page" if overview else None,
-        vary=(
-            can(request.user, "edit_project", header),
-            can(request.user, "update_project", header),
-        ),
+        vary=tuple(may.values()),
     )
-    return fragment, header
+    return fragment, header, may
 
 
 def _project_page_context(request, reference: str) -> dict[str, Any]:

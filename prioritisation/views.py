@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
+from benefits.models import BenefitActual, BenefitYear, FinancialBenefit
 from pmo.datacache import Fragment
 from pmo.permissions import can, require
 from portfolio.models import Directorate, Project, Service, Workstream
@@ -41,6 +42,10 @@ from prioritisation.scoring import PHASE_DELAY_QUARTERS, TIER_LOAD, Tier
 # What the grid and the change load read (tests/pmo/test_datacache.py checks
 # it is all).
 GRID_READS = (
+    # Sized by savings (?size=savings), the markers read the benefits.
+    FinancialBenefit,
+    BenefitYear,
+    BenefitActual,
     Project,
     Directorate,
     Workstream,
@@ -147,14 +152,11 @@ def grid(request):
         vary=_subnav_vary(request.user),
     )
     context = {"fragment": fragment}
-    if fragment.hit:
-        selected = cell
-    else:
+    if not fragment.hit:
         context.update(_grid_context(request, present=False))
-        selected = context["selected"] is not None
-    template_name = "prioritisation/grid.html"
-    if request.htmx and selected:
-        template_name += "#cell-projects"
+    # An htmx cell request gets the cell's list (empty for a cell that is not
+    # there), from the cache or not.
+    template_name = "prioritisation/grid.html" + ("#cell-projects" if cell else "")
     return render(request, template_name, context)
 
 
@@ -289,14 +291,9 @@ def capacity(request):
         vary=_subnav_vary(request.user),
     )
     context = {"fragment": fragment}
-    if fragment.hit:
-        selected = cell
-    else:
+    if not fragment.hit:
         context.update(_capacity_context(request))
-        selected = context["selected"] is not None
-    template_name = "prioritisation/capacity.html"
-    if request.htmx and selected:
-        template_name += "#cell-projects"
+    template_name = "prioritisation/capacity.html" + ("#cell-projects" if cell else "")
     return render(request, template_name, context)
 
 
