@@ -126,13 +126,10 @@ def tracker(request):
     fragment = Fragment(
         request, "tracker", reads=TRACKER_READS, part="results" if request.htmx else "page"
     )
-    context = {
-        "fragment": fragment,
-        "may_add": can(request.user, "edit_benefit", None)
-        or editable_projects(request.user).exists(),
-    }
-    if not fragment.hit:
-        context.update(_tracker_context(request))
+    context = fragment.context(
+        lambda: _tracker_context(request),
+        may_add=can(request.user, "edit_benefit", None) or editable_projects(request.user).exists(),
+    )
     template = "benefits/tracker.html#results" if request.htmx else "benefits/tracker.html"
     return render(request, template, context)
 
@@ -497,10 +494,9 @@ def write_off(request, pk: int):
 def summary(request):
     require(request, "view")
     fragment = Fragment(request, "summary", reads=SUMMARY_READS)
-    context = {"fragment": fragment}
-    if not fragment.hit:
-        context.update(_summary_context(request))
-    return render(request, "benefits/summary.html", context)
+    return render(
+        request, "benefits/summary.html", fragment.context(lambda: _summary_context(request))
+    )
 
 
 def _summary_context(request) -> dict:

@@ -16,8 +16,7 @@ the writing transaction keys its own reads by its count of uncommitted writes
 (and tests, which never commit, too).
 
     fragment = datacache.Fragment(request, "dashboard", reads=DASHBOARD_READS)
-    if not fragment.hit:
-        context.update(...expensive...)
+    render(request, template, fragment.context(lambda: ...expensive...))
     {% datacache fragment %}...{% enddatacache %}
 
 A page whose htmx requests render one partial marks that block too, and the
@@ -38,7 +37,7 @@ import hashlib
 import logging
 import re
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.core.cache import cache
@@ -246,6 +245,11 @@ class Fragment:
     @property
     def hit(self) -> bool:
         return self.html is not None
+
+    def context(self, build: Callable[[], dict], **always) -> dict:
+        """The template context: this fragment, what the page shows whether
+        cached or not, and build()'s data only when the block must be rendered."""
+        return {"fragment": self, **always, **({} if self.hit else build())}
 
     def store(self, html: str) -> None:
         if self.enabled:

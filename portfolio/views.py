@@ -122,10 +122,7 @@ def dashboard(request):
     require(request, "view")
     # Everyone who may view sees the same dashboard: one render per data change.
     fragment = Fragment(request, "dashboard", reads=DASHBOARD_READS)
-    context = {"fragment": fragment}
-    if not fragment.hit:
-        context.update(_dashboard_context())
-    return render(request, "portfolio/dashboard.html", context)
+    return render(request, "portfolio/dashboard.html", fragment.context(_dashboard_context))
 
 
 def _dashboard_context() -> dict[str, Any]:
@@ -251,9 +248,7 @@ def register(request):
     fragment = Fragment(
         request, "register", reads=REGISTER_READS, part="results" if partial else "page"
     )
-    context = {"fragment": fragment}
-    if not fragment.hit:
-        context.update(_register_context(request))
+    context = fragment.context(lambda: _register_context(request))
     template_name = "portfolio/register.html#results" if partial else "portfolio/register.html"
     return render(request, template_name, context)
 
@@ -543,9 +538,9 @@ def _render_tab(request, project, tab: dict) -> str:
 @require_safe
 def project_detail(request, reference: str):
     fragment, header, may = _project_page_fragment(request, reference)
-    context = {"fragment": fragment, "project": header, **may}
-    if not fragment.hit:
-        context.update(_project_page_context(request, reference))
+    context = fragment.context(
+        lambda: _project_page_context(request, reference), project=header, **may
+    )
     return render(request, "portfolio/project_detail.html", context)
 
 

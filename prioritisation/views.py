@@ -142,22 +142,31 @@ def index(request):
 
 @require_safe
 def grid(request):
-    require(request, "view")
-    cell = request.htmx and {"impact", "risk"} <= request.GET.keys()
-    fragment = Fragment(
+    return _cached_with_cells(
         request,
         "grid",
-        reads=GRID_READS,
+        GRID_READS,
+        ("impact", "risk"),
+        lambda: _grid_context(request, present=False),
+    )
+
+
+def _cached_with_cells(request, name: str, reads, cell_params, build):
+    """The grid and the change load: the whole page, or (htmx, with a cell
+    chosen) the cell's project list, cached as pmo/datacache.py describes.
+    A cell request gets the list (empty for a cell that is not there), from
+    the cache or not."""
+    require(request, "view")
+    cell = request.htmx and set(cell_params) <= request.GET.keys()
+    fragment = Fragment(
+        request,
+        name,
+        reads=reads,
         part="cell-projects" if cell else "page",
         vary=_subnav_vary(request.user),
     )
-    context = {"fragment": fragment}
-    if not fragment.hit:
-        context.update(_grid_context(request, present=False))
-    # An htmx cell request gets the cell's list (empty for a cell that is not
-    # there), from the cache or not.
-    template_name = "prioritisation/grid.html" + ("#cell-projects" if cell else "")
-    return render(request, template_name, context)
+    template_name = f"prioritisation/{name}.html" + ("#cell-projects" if cell else "")
+    return render(request, template_name, fragment.context(build))
 
 
 @require_safe
@@ -281,20 +290,13 @@ def set_phase(request, reference):
 
 @require_safe
 def capacity(request):
-    require(request, "view")
-    cell = request.htmx and {"service", "quarter"} <= request.GET.keys()
-    fragment = Fragment(
+    return _cached_with_cells(
         request,
         "capacity",
-        reads=CAPACITY_READS,
-        part="cell-projects" if cell else "page",
-        vary=_subnav_vary(request.user),
+        CAPACITY_READS,
+        ("service", "quarter"),
+        lambda: _capacity_context(request),
     )
-    context = {"fragment": fragment}
-    if not fragment.hit:
-        context.update(_capacity_context(request))
-    template_name = "prioritisation/capacity.html" + ("#cell-projects" if cell else "")
-    return render(request, template_name, context)
 
 
 def _capacity_context(request) -> dict:

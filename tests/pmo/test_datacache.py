@@ -66,6 +66,11 @@ def portfolio_world(db):
     return project
 
 
+def key_now(request) -> str:
+    """The cache key a reader of the project table would get at this moment."""
+    return datacache.Fragment(request, "page", reads=[Project]).key
+
+
 def main_of(response) -> str:
     """The page without its header (whose CSRF token is new on every render)."""
     html = response.content.decode()
@@ -225,11 +230,11 @@ def test_turned_off_it_renders_every_time(client_as, portfolio_world, settings):
 @pytest.mark.django_db(transaction=True)
 def test_a_rolled_back_transaction_does_not_keep_its_connection_apart(rf):
     request = rf.get("/")
-    before = datacache.Fragment(request, "page", reads=[Project]).key
+    before = key_now(request)
     with pytest.raises(RuntimeError), transaction.atomic():
         Project.objects.update(title="Never kept")
         raise RuntimeError
-    assert datacache.Fragment(request, "page", reads=[Project]).key == before
+    assert key_now(request) == before
 
 
 def test_the_project_page_is_kept_apart_for_the_project_s_manager(client, roles):
@@ -258,12 +263,12 @@ def test_a_page_read_inside_one_transaction_is_never_served_to_another(rf):
     request = rf.get("/")
     with pytest.raises(RuntimeError), transaction.atomic():
         Project.objects.update(title="Rolled back")
-        inside_first = datacache.Fragment(request, "page", reads=[Project]).key
+        inside_first = key_now(request)
         raise RuntimeError
     datacache.Fragment(request, "page", reads=[Project])  # outside: nothing uncommitted
     with transaction.atomic():
         Project.objects.update(title="Kept")
-        inside_second = datacache.Fragment(request, "page", reads=[Project]).key
+        inside_second = key_now(request)
     assert inside_second != inside_first
 
 
@@ -285,21 +290,21 @@ def test_the_cached_project_page_asks_no_permission_of_its_own():
 @pytest.mark.django_db(transaction=True)
 def test_a_statement_it_cannot_name_a_table_for_moves_every_page_on(rf):
     request = rf.get("/")
-    before = datacache.Fragment(request, "page", reads=[Project]).key
+    before = key_now(request)
     with connection.cursor() as cursor:
         cursor.execute("CREATE TEMPORARY TABLE scratch_for_the_test (id integer)")
-    assert datacache.Fragment(request, "page", reads=[Project]).key != before
+    assert key_now(request) != before
 
 
 @pytest.mark.django_db(transaction=True)
 def test_a_transaction_without_writes_after_a_rollback_shares_the_cache(rf):
     request = rf.get("/")
-    outside = datacache.Fragment(request, "page", reads=[Project]).key
+    outside = key_now(request)
     with pytest.raises(RuntimeError), transaction.atomic():
         Project.objects.update(title="Rolled back")
         raise RuntimeError
     with transaction.atomic():
-        inside = datacache.Fragment(request, "page", reads=[Project]).key
+        inside = key_now(request)
     assert inside == outside
 
 
