@@ -42,6 +42,7 @@ from collections.abc import Callable, Iterable
 from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError, connection, transaction
+from django.db.backends.base.base import NO_DB_ALIAS
 from django.db.models import Model
 from django.utils import timezone
 
@@ -92,7 +93,10 @@ def track_writes(execute, sql, params, many, context):
 
 def install(connection, **kwargs) -> None:
     """connection_created receiver: connections are per thread, so each one
-    gets the wrapper as it connects."""
+    gets the wrapper as it connects. Not the connection without a database
+    that creates and drops databases (the test run's): no page reads that."""
+    if connection.alias == NO_DB_ALIAS:
+        return
     if track_writes not in connection.execute_wrappers:
         connection.execute_wrappers.append(track_writes)
 

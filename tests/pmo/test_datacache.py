@@ -321,3 +321,11 @@ def test_migrate_empties_the_page_cache():
     cache.set("pmo:page:anything", "<p>rendered by older code</p>")
     datacache.migration_finished()
     assert cache.get("pmo:page:anything") is None
+
+
+def test_creating_and_dropping_databases_is_not_tracked():
+    """The test run drops its database through a connection to none; a
+    version bump after that would try to reach the dropped database."""
+    with connection._nodb_cursor() as cursor:
+        assert datacache.track_writes not in cursor.db.execute_wrappers
+    assert datacache.track_writes in connection.execute_wrappers
