@@ -15,6 +15,14 @@ the writing transaction keys its own reads by its count of uncommitted writes
 (and a token no other transaction has), so it always reads its own writes
 (and tests, which never commit, too).
 
+A page about one project (its Overview) need not move when another project's
+monthly update or milestone is written. Writes made inside
+`project_rows(project_id, Model)` are counted for that project as well as for
+the whole table; writes outside it for "some project" as well. A page keyed
+`per_project=(project_id, models)` reads those two counts instead of the
+table's, so it moves on for its own project's rows and for any write whose
+project is not known, and the dashboard and register still move on for all.
+
     fragment = datacache.Fragment(request, "dashboard", reads=DASHBOARD_READS)
     render(request, template, fragment.context(lambda: ...expensive...))
     {% datacache fragment %}...{% enddatacache %}
@@ -38,6 +46,7 @@ import logging
 import re
 import uuid
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.core.cache import cache
@@ -68,6 +77,8 @@ READ_ONLY = re.compile(
     r"^\s*(?:SELECT|SAVEPOINT|RELEASE|ROLLBACK|BEGIN|COMMIT|SET|SHOW|EXPLAIN|PRAGMA)\b", re.I
 )
 EVERY_TABLE = "*"
+# Suffix of a table's count of writes whose project is not known.
+ANY_PROJECT = "@?"
 BUMP_SQL = (
     "INSERT INTO pmo_dataversion (db_table, version) VALUES (%s, 1) "
     "ON CONFLICT (db_table) DO UPDATE SET version = pmo_dataversion.version + 1"
@@ -103,7 +114,7 @@ def install(connection, **kwargs) -> None:
 
 def _written(conn, table: str) -> None:
     state = _state(conn)
-    state["dirty"].add(table)
+    state["dirty"].update(_counts_moved(state, table))
     if conn.in_atomic_block:
         if not _publish_pending(conn):
             # A transaction (or savepoint) with writes of its own: its reads
@@ -114,6 +125,32 @@ def _written(conn, table: str) -> None:
     elif conn.get_autocommit():
         _publish()  # the statement has committed
     # (Under manual transaction management the next on_commit publishes it.)
+
+
+def _counts_moved(state: dict, table: str) -> tuple[str, ...]:
+    """The table's own count, and its count for the project a project_rows()
+    block says the write is about, or for "some project"."""
+    if table == EVERY_TABLE:
+        return (table,)
+    scope = state["scope"]
+    if scope is not None and table in scope[1]:
+        return table, f"{table}@{scope[0]}"
+    return table, table + ANY_PROJECT
+
+
+@contextmanager
+def project_rows(project_id: int, *models: type[Model]):
+    """Writes inside to these models' tables touch only this project's rows:
+    the caller's promise (a monthly update, a milestone of the project). Pages
+    of other projects keyed per_project keep their renders; every page that
+    reads the whole table moves on as always."""
+    state = _state(connection)
+    previous = state["scope"]
+    state["scope"] = (project_id, frozenset(model._meta.db_table for model in models))
+    try:
+        yield
+    finally:
+        state["scope"] = previous
 
 
 _migrating = False
@@ -137,7 +174,12 @@ def migration_finished(**kwargs) -> None:
 def _state(conn) -> dict:
     state = getattr(conn, "_pmo_datacache", None)
     if state is None:
-        state = conn._pmo_datacache = {"dirty": set(), "uncommitted": 0, "transaction": None}
+        state = conn._pmo_datacache = {
+            "dirty": set(),
+            "uncommitted": 0,
+            "transaction": None,
+            "scope": None,
+        }
     return state
 
 
@@ -215,12 +257,21 @@ class Fragment:
         reads: Iterable[type[Model]],
         part: str | None = "page",
         vary=(),
+        per_project: tuple[int, Iterable[type[Model]]] | None = None,
     ):
         # Which {% datacache fragment "part" %} block of the template this
         # response is cached at: "page" for the whole page, the htmx partial
         # the view renders on its own, or None for a response rendered afresh.
         self.part = part
-        self.tables = (*tables_of(reads), EVERY_TABLE)
+        tables = set(tables_of(reads))
+        if per_project is not None:
+            # Only this project's rows of these: see project_rows().
+            project_id, models = per_project
+            for model in models:
+                table = model._meta.db_table
+                tables.discard(table)
+                tables.update({table + ANY_PROJECT, f"{table}@{project_id}"})
+        self.tables = (*sorted(tables), EVERY_TABLE)
         self.enabled = settings.PMO_PAGE_CACHE_SECONDS > 0 and part is not None
         self.html = None
         if not self.enabled:

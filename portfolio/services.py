@@ -9,6 +9,7 @@ path, so django-simple-history records who changed what and why.
 from __future__ import annotations
 
 import datetime
+from contextlib import nullcontext
 from typing import Any
 
 from django.conf import settings
@@ -17,6 +18,7 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from pmo import datacache
 from pmo.permissions import can
 from pmo.reports import period_is_locked
 from portfolio.models import (
@@ -363,8 +365,9 @@ def status_update_submit(
         else f"Update for {period:%B %Y} submitted",
         user,
     )
-    update.save()
-    StatusUpdate.objects.mark_latest([project.pk])
+    with datacache.project_rows(project.pk, StatusUpdate):
+        update.save()
+        StatusUpdate.objects.mark_latest([project.pk])
     return update
 
 
@@ -382,7 +385,18 @@ def _save(instance: models.Model, reason: str, user=None) -> models.Model:
 def record_create(*, model: type[models.Model], project: Project, user, **fields: Any):
     """Create a milestone, risk, issue, assumption or decision on a project."""
     instance = model(project=project, **fields)
-    return _save(instance, f"{model._meta.verbose_name.capitalize()} added", user)
+    with _rows_of_its_project(instance, fields):
+        return _save(instance, f"{model._meta.verbose_name.capitalize()} added", user)
+
+
+def _rows_of_its_project(instance: models.Model, fields: dict[str, Any]):
+    """A record of one project (not a dependency, which joins two), written
+    without moving it to another project, is that project's rows alone: other
+    projects' cached pages keep their renders (pmo/datacache.py)."""
+    project_id = getattr(instance, "project_id", None)
+    if project_id is None or {"project", "project_id"} & fields.keys():
+        return nullcontext()
+    return datacache.project_rows(project_id, type(instance))
 
 
 @transaction.atomic
@@ -395,6 +409,7 @@ def record_update(
     if the record has been saved since, RecordConflict is raised instead.
     """
     _check_unchanged(instance, expected_marker)
+    rows = _rows_of_its_project(instance, fields)
     for name, value in fields.items():
         setattr(instance, name, value)
     reason = f"{instance._meta.verbose_name.capitalize()} edited"
@@ -403,7 +418,8 @@ def record_update(
             reason = f"{instance._meta.verbose_name.capitalize()} closed"
     if isinstance(instance, Milestone) and fields.get("actual_date"):
         reason = "Milestone achieved"
-    return _save(instance, reason, user)
+    with rows:
+        return _save(instance, reason, user)
 
 
 def milestone_create(*, project: Project, user, **fields: Any) -> Milestone:

@@ -93,6 +93,10 @@ PROJECT_PAGE_READS = (
     Tag,
     get_user_model(),
 )
+# Of these, the project page reads only its own project's rows: a monthly
+# update or milestone written for another project (inside
+# datacache.project_rows) leaves its render in the cache.
+PROJECT_PAGE_OWN_ROWS = (StatusUpdate, Milestone)
 # Other apps add tabs to the project page through <app>/project_tabs.py.
 PROJECT_TAB_MODULES = [
     "prioritisation.project_tabs",
@@ -570,6 +574,7 @@ def _project_page_fragment(request, reference: str) -> tuple[Fragment, Project, 
         reads=PROJECT_PAGE_READS,
         part="page" if overview else None,
         vary=tuple(may.values()),
+        per_project=(header.pk, PROJECT_PAGE_OWN_ROWS),
     )
     return fragment, header, may
 

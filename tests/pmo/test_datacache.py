@@ -15,9 +15,15 @@ from benefits.views import SUMMARY_READS, TRACKER_READS
 from pmo import datacache
 from pmo.models import DataVersion
 from pmo.permissions import Role
+from portfolio import services
 from portfolio.models import Project, StatusUpdate
 from portfolio.selectors import current_period
-from portfolio.views import DASHBOARD_READS, PROJECT_PAGE_READS, REGISTER_READS
+from portfolio.views import (
+    DASHBOARD_READS,
+    PROJECT_PAGE_OWN_ROWS,
+    PROJECT_PAGE_READS,
+    REGISTER_READS,
+)
 from prioritisation.views import CAPACITY_READS, GRID_READS
 from tests.benefits.factories import BenefitYearFactory, FinancialBenefitFactory
 from tests.portfolio.factories import (
@@ -25,6 +31,7 @@ from tests.portfolio.factories import (
     MilestoneFactory,
     ProjectFactory,
     StatusUpdateFactory,
+    UserFactory,
 )
 from tests.prioritisation.factories import bulk_scored_projects
 
@@ -321,6 +328,88 @@ def test_migrate_empties_the_page_cache():
     cache.set("pmo:page:anything", "<p>rendered by older code</p>")
     datacache.migration_finished()
     assert cache.get("pmo:page:anything") is None
+
+
+def project_page_key(project) -> str:
+    """The key of the project's cached Overview as its view makes it."""
+    from django.test import RequestFactory
+
+    request = RequestFactory().get(f"/projects/{project.reference}/")
+    return datacache.Fragment(
+        request,
+        "project",
+        reads=PROJECT_PAGE_READS,
+        vary=(True, True),
+        per_project=(project.pk, PROJECT_PAGE_OWN_ROWS),
+    ).key
+
+
+def submit_green_update(project, user):
+    return services.status_update_submit(
+        project=project,
+        user=user,
+        period=current_period(),
+        delivery_confidence="G",
+        schedule_rag="G",
+        cost_rag="G",
+        benefits_rag="G",
+        resources_rag="G",
+        risk_rag="G",
+        progress="Went well.",
+        next_steps="More of the same.",
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_monthly_update_moves_its_own_project_page_and_the_dashboard_only(rf):
+    user = UserFactory()
+    updated, other = ProjectFactory(), ProjectFactory()
+    before = {"updated": project_page_key(updated), "other": project_page_key(other)}
+    dashboard = datacache.Fragment(rf.get("/"), "dashboard", reads=DASHBOARD_READS).key
+    submit_green_update(updated, user)
+    assert project_page_key(updated) != before["updated"]
+    assert project_page_key(other) == before["other"]
+    assert datacache.Fragment(rf.get("/"), "dashboard", reads=DASHBOARD_READS).key != dashboard
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_milestone_edit_moves_only_its_own_project_page():
+    user = UserFactory()
+    milestone = MilestoneFactory()
+    other = ProjectFactory()
+    before = {"own": project_page_key(milestone.project), "other": project_page_key(other)}
+    services.record_update(instance=milestone, user=user, title="Go-live moved")
+    assert project_page_key(milestone.project) != before["own"]
+    assert project_page_key(other) == before["other"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_write_whose_project_is_not_known_moves_every_project_page():
+    updated, other = ProjectFactory(), ProjectFactory()
+    StatusUpdateFactory(project=updated)
+    before = project_page_key(other)
+    StatusUpdate.objects.filter(project=updated).update(progress="Edited in bulk")
+    assert project_page_key(other) != before
+    # A project_rows block vouches only for the tables it names.
+    before = project_page_key(other)
+    with datacache.project_rows(updated.pk, StatusUpdate):
+        MilestoneFactory(project=updated)
+    assert project_page_key(other) != before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_another_project_s_update_leaves_a_cached_project_page_served_from_the_cache(
+    client_as,
+):
+    client = client_as(Role.PMO)
+    updated, other, writer = ProjectFactory(), ProjectFactory(), UserFactory()
+    client.get(f"/projects/{other.reference}/")
+    assert "Update due" in client.get(f"/projects/{updated.reference}/").content.decode()
+    submit_green_update(updated, writer)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(f"/projects/{other.reference}/")
+    assert len(queries) <= 5
+    assert "Update due" not in client.get(f"/projects/{updated.reference}/").content.decode()
 
 
 def test_creating_and_dropping_databases_is_not_tracked():
