@@ -33,6 +33,7 @@ from tests.portfolio.factories import (
     StatusUpdateFactory,
     UserFactory,
 )
+from tests.portfolio.test_update_form import form
 from tests.prioritisation.factories import bulk_scored_projects
 
 pytestmark = pytest.mark.django_db
@@ -346,17 +347,7 @@ def project_page_key(project) -> str:
 
 def submit_green_update(project, user):
     return services.status_update_submit(
-        project=project,
-        user=user,
-        period=current_period(),
-        delivery_confidence="G",
-        schedule_rag="G",
-        cost_rag="G",
-        benefits_rag="G",
-        resources_rag="G",
-        risk_rag="G",
-        progress="Went well.",
-        next_steps="More of the same.",
+        project=project, user=user, **(form() | {"period": current_period()})
     )
 
 
