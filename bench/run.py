@@ -184,6 +184,15 @@ def pages() -> list[dict]:
             "floor": "SELECT * FROM prioritisation_assessment WHERE status = 'moderated'",
         },
         {
+            # PMO's ranking carries phase forms and is never cached; CLT's,
+            # like every reader's who may not set phases, is.
+            "name": "Ranking, as CLT",
+            "as": "clt",
+            "path": "/prioritisation/ranking/",
+            "admin": "/admin/prioritisation/assessment/",
+            "floor": "SELECT * FROM prioritisation_assessment WHERE status = 'moderated'",
+        },
+        {
             "name": "Change load",
             "path": "/prioritisation/capacity/",
             "admin": "/admin/portfolio/service/",
@@ -232,12 +241,20 @@ def measure_pages(args) -> list[dict]:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    user = get_user_model().objects.get(username="pmo")
-    client = Client()
-    client.force_login(user)
+    clients = {}
+
+    def signed_in(username: str) -> Client:
+        if username not in clients:
+            clients[username] = Client()
+            clients[username].force_login(get_user_model().objects.get(username=username))
+        return clients[username]
+
     results = []
     for page in pages():
         row = {"page": page["name"], "path": page["path"]}
+        # Pages are read as PMO, who sees most, unless the page says; the
+        # admin changelist is always PMO's (staff).
+        client = signed_in(page.get("as", "pmo"))
         response = client.get(page["path"])
         row["status"] = response.status_code
         if response.status_code != 200:
@@ -253,13 +270,13 @@ def measure_pages(args) -> list[dict]:
         row["queries"] = len(queries)
         row["bytes"] = len(response.content)
         row["median_ms"] = _median_ms(
-            lambda p=page["path"]: (cache.clear(), client.get(p)), args.repeat
+            lambda p=page["path"], c=client: (cache.clear(), c.get(p)), args.repeat
         )
         client.get(page["path"])
         with CaptureQueriesContext(connection) as queries:
             client.get(page["path"])
         row["cached_queries"] = len(queries)
-        row["cached_ms"] = _median_ms(lambda p=page["path"]: client.get(p), args.repeat)
+        row["cached_ms"] = _median_ms(lambda p=page["path"], c=client: c.get(p), args.repeat)
 
         def floor(statements=page["floor"]):
             with connection.cursor() as cursor:
@@ -271,9 +288,10 @@ def measure_pages(args) -> list[dict]:
             row["floor_ms"] = _median_ms(floor, args.repeat)
         except Exception as exc:  # a table that this build does not have
             row["floor_error"] = str(exc).splitlines()[0]
-        admin = client.get(page["admin"])
+        staff = signed_in("pmo")
+        admin = staff.get(page["admin"])
         if admin.status_code == 200:
-            row["admin_ms"] = _median_ms(lambda a=page["admin"]: client.get(a), args.repeat)
+            row["admin_ms"] = _median_ms(lambda a=page["admin"], c=staff: c.get(a), args.repeat)
         row["missed"] = missed_budgets(page, row, row["median_ms"], row["queries"])
         row["missed_cached"] = missed_budgets(page, row, row["cached_ms"], row["cached_queries"])
         row["within_budget"] = not row["missed"]

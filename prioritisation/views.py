@@ -56,6 +56,8 @@ GRID_READS = (
     ScoringModel,
     Phase,
 )
+# What the ranking reads.
+RANKING_READS = (Project, Directorate, Workstream, Assessment, PriorityRange, ScoringModel, Phase)
 # What the change load reads.
 CAPACITY_READS = (Project, Directorate, Service, Assessment, PriorityRange, ScoringModel, Phase)
 
@@ -189,31 +191,42 @@ RANKING_PAGE_SIZE = 100
 @require_safe
 def ranking(request):
     """The whole portfolio is ranked (ranks are portfolio-wide); the page
-    shows it 100 at a time so a 10,000-project portfolio stays usable."""
+    shows it 100 at a time so a 10,000-project portfolio stays usable.
+
+    Kept rendered for readers who may not set phases (CLT reads it most);
+    PMO's rows carry phase forms with their own CSRF token, which must never
+    be shared, so theirs is rendered afresh."""
     require(request, "view")
+    may_phase = can(request.user, "set_phase")
+    fragment = Fragment(
+        request,
+        "ranking",
+        reads=RANKING_READS,
+        part=None if may_phase else "page",
+        vary=_subnav_vary(request.user),
+    )
+    context = fragment.context(lambda: _ranking_context(request, may_phase), may_phase=may_phase)
+    return render(request, "prioritisation/ranking.html", context)
+
+
+def _ranking_context(request, may_phase: bool) -> dict:
     # Ranks come from the database (RANK() OVER the whole portfolio), so only
     # the page's 100 rows are read in full.
     paginator = Paginator(selectors.ranking_order(), RANKING_PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     page.object_list = selectors.scored_page(page.object_list)
     today = timezone.localdate()
-    may_phase = can(request.user, "set_phase")
     if may_phase:
         for row in page.object_list:
             row.phase_form = PhaseForm(
                 initial=PhaseForm.initial_for(row.phase), today=today, project=row.project
             )
-    return render(
-        request,
-        "prioritisation/ranking.html",
-        {
-            "rows": page.object_list,
-            "page": page,
-            "total": paginator.count,
-            "may_phase": may_phase,
-            "unscored": selectors.unscored_count(),
-        },
-    )
+    return {
+        "rows": page.object_list,
+        "page": page,
+        "total": paginator.count,
+        "unscored": selectors.unscored_count(),
+    }
 
 
 @require_safe
