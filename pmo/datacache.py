@@ -197,7 +197,8 @@ def _committed(state: dict) -> None:
 
 
 def _publish() -> None:
-    """After commit: move the written tables' versions on, one upsert each.
+    """After commit: move the written tables' versions on, one upsert each
+    (a table and its per-project count are two), sent as one batch.
     While migrate runs the version table may not exist yet: the tables stay
     marked and are published when it finishes."""
     state = _state(connection)
@@ -207,9 +208,8 @@ def _publish() -> None:
     tables = sorted(state["dirty"])
     try:
         with connection.cursor() as cursor:
-            for table in tables:
-                cursor.execute(BUMP_SQL, [table])
-                state["dirty"].discard(table)
+            cursor.executemany(BUMP_SQL, [[table] for table in tables])
+        state["dirty"].difference_update(tables)
     except DatabaseError:
         # The write has committed; its pages must not outlive it.
         logger.exception("Could not move the page cache's versions on: emptying the cache")

@@ -409,7 +409,6 @@ def record_update(
     if the record has been saved since, RecordConflict is raised instead.
     """
     _check_unchanged(instance, expected_marker)
-    rows = _rows_of_its_project(instance, fields)
     for name, value in fields.items():
         setattr(instance, name, value)
     reason = f"{instance._meta.verbose_name.capitalize()} edited"
@@ -418,7 +417,7 @@ def record_update(
             reason = f"{instance._meta.verbose_name.capitalize()} closed"
     if isinstance(instance, Milestone) and fields.get("actual_date"):
         reason = "Milestone achieved"
-    with rows:
+    with _rows_of_its_project(instance, fields):
         return _save(instance, reason, user)
 
 
