@@ -424,3 +424,17 @@ def test_creating_and_dropping_databases_is_not_tracked():
     datacache.install(no_database)
     assert datacache.track_writes not in no_database.execute_wrappers
     assert datacache.track_writes in connection.execute_wrappers
+
+
+def test_the_ranking_is_rendered_afresh_for_pmo_whose_rows_carry_forms(client_as, portfolio_world):
+    pmo = client_as(Role.PMO)
+    first = pmo.get("/prioritisation/ranking/").content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        second = pmo.get("/prioritisation/ranking/").content.decode()
+    assert len(queries) > 5
+    tokens = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+    assert "Set<span" in second
+    assert set(tokens.findall(first)) != set(tokens.findall(second))
+    clt = main_of(client_as(Role.CLT).get("/prioritisation/ranking/"))
+    assert "Set<span" not in clt
+    assert "csrfmiddlewaretoken" not in clt
