@@ -44,6 +44,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+import time
 import uuid
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
@@ -79,6 +80,11 @@ READ_ONLY = re.compile(
 EVERY_TABLE = "*"
 # Suffix of a table's count of writes whose project is not known.
 ANY_PROJECT = "@?"
+# After a write, the first reader of a page renders it and readers of the same
+# page meanwhile wait this long at most for that render (a render takes tens of
+# milliseconds; a renderer that fails or never stores lets them go sooner).
+RENDER_WAIT_SECONDS = 2.0
+RENDER_POLL_SECONDS = 0.01
 BUMP_SQL = (
     "INSERT INTO pmo_dataversion (db_table, version) VALUES (%s, 1) "
     "ON CONFLICT (db_table) DO UPDATE SET version = pmo_dataversion.version + 1"
@@ -274,6 +280,8 @@ class Fragment:
         self.tables = (*sorted(tables), EVERY_TABLE)
         self.enabled = settings.PMO_PAGE_CACHE_SECONDS > 0 and part is not None
         self.html = None
+        self.shared = False
+        self.rendering = False
         if not self.enabled:
             return
         state = _state(connection)
@@ -296,6 +304,8 @@ class Fragment:
         digest = hashlib.sha256("\x1f".join(map(str, parts)).encode()).hexdigest()
         self.key = f"pmo:page:{name}:{part}:{digest}"
         self.html = cache.get(self.key)
+        # Keys only this transaction can have are rendered by it alone.
+        self.shared = not state["uncommitted"]
 
     @property
     def hit(self) -> bool:
@@ -304,9 +314,46 @@ class Fragment:
     def context(self, build: Callable[[], dict], **always) -> dict:
         """The template context: this fragment, what the page shows whether
         cached or not, and build()'s data only when the block must be rendered."""
-        return {"fragment": self, **always, **({} if self.hit else build())}
+        if self.hit:
+            return {"fragment": self, **always}
+        if self.enabled and self.shared:
+            self._render_once()
+            if self.hit:
+                return {"fragment": self, **always}
+        try:
+            return {"fragment": self, **always, **build()}
+        except BaseException:
+            self.release()
+            raise
+
+    def _render_once(self) -> None:
+        """After a write every worker's next reader of the dashboard misses at
+        once; one of them renders it and the others wait for that render
+        instead of each building the same page (the same key means the same
+        versions, so its render is as new as their own would be). If the
+        renderer fails or stores nothing, the rest render it themselves."""
+        lock = self.key + ":rendering"
+        if cache.add(lock, True, RENDER_WAIT_SECONDS):
+            self.rendering = True
+            return
+        deadline = time.monotonic() + RENDER_WAIT_SECONDS
+        while time.monotonic() < deadline:
+            time.sleep(RENDER_POLL_SECONDS)
+            found = cache.get_many([self.key, lock])
+            if self.key in found:
+                self.html = found[self.key]
+                return
+            if lock not in found:
+                return
 
     def store(self, html: str) -> None:
         if self.enabled:
             cache.set(self.key, html, settings.PMO_PAGE_CACHE_SECONDS)
             self.html = html
+        self.release()
+
+    def release(self) -> None:
+        """Let readers waiting for this render go (stored or failed)."""
+        if self.rendering:
+            cache.delete(self.key + ":rendering")
+            self.rendering = False

@@ -110,7 +110,11 @@ class DataCacheNode(template.Node):
             return self.nodelist.render(context)
         if fragment.hit:
             return fragment.html
-        html = self.nodelist.render(context)
+        try:
+            html = self.nodelist.render(context)
+        except BaseException:
+            fragment.release()
+            raise
         fragment.store(html)
         return html
 

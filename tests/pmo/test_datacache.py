@@ -4,6 +4,8 @@ every kind of write (save, update(), bulk_create, raw SQL) moves it on."""
 
 import datetime
 import re
+import threading
+import time
 
 import pytest
 from django.core.cache import cache
@@ -438,3 +440,92 @@ def test_the_ranking_is_rendered_afresh_for_pmo_whose_rows_carry_forms(client_as
     clt = main_of(client_as(Role.CLT).get("/prioritisation/ranking/"))
     assert "Set<span" not in clt
     assert "csrfmiddlewaretoken" not in clt
+
+
+# --- One render after a write, however many readers ask for it at once ---------
+
+
+def fragment_for(request) -> datacache.Fragment:
+    return datacache.Fragment(request, "page", reads=[Project])
+
+
+def must_not_build():
+    raise AssertionError("a reader waiting for another's render built the page itself")
+
+
+def later(seconds: float, action) -> threading.Thread:
+    thread = threading.Timer(seconds, action)
+    thread.start()
+    return thread
+
+
+@pytest.mark.django_db(transaction=True)
+def test_readers_of_a_page_being_rendered_wait_for_that_render(rf):
+    request = rf.get("/")
+    renderer, reader = fragment_for(request), fragment_for(request)
+    assert renderer.context(lambda: {"built": True})["built"]
+    assert renderer.rendering and not reader.hit
+    thread = later(0.05, lambda: renderer.store("<p>rendered once</p>"))
+    context = reader.context(must_not_build)
+    thread.join()
+    assert "built" not in context
+    assert reader.html == "<p>rendered once</p>"
+    assert fragment_for(request).html == "<p>rendered once</p>"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_if_the_renderer_fails_the_waiting_reader_renders_the_page_itself(rf):
+    request = rf.get("/")
+    renderer, reader = fragment_for(request), fragment_for(request)
+
+    def fails():
+        raise RuntimeError("the render failed")
+
+    with pytest.raises(RuntimeError):
+        renderer.context(fails)
+    started = time.monotonic()
+    assert reader.context(lambda: {"built": True})["built"]
+    assert reader.rendering
+    assert time.monotonic() - started < 0.5
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_renderer_that_never_stores_holds_readers_up_no_longer_than_the_wait(rf, monkeypatch):
+    monkeypatch.setattr(datacache, "RENDER_WAIT_SECONDS", 0.2)
+    request = rf.get("/")
+    fragment_for(request).context(dict)  # claims the render and then vanishes
+    started = time.monotonic()
+    assert fragment_for(request).context(lambda: {"built": True})["built"]
+    assert 0.15 <= time.monotonic() - started < 1.5
+
+
+def test_a_transaction_s_own_uncommitted_page_is_never_waited_for(rf):
+    ProjectFactory(title="Uncommitted")
+    request = rf.get("/")
+    renderer, reader = fragment_for(request), fragment_for(request)
+    renderer.context(dict)
+    assert not renderer.rendering
+    assert reader.context(lambda: {"built": True})["built"]
+
+
+@pytest.mark.parametrize(("path", "headers", "reads", "role"), AS_READER)
+def test_every_cached_page_lets_its_waiting_readers_go_once_rendered(
+    client_as, portfolio_world, path, headers, reads, role, monkeypatch
+):
+    # As though the world had committed: keys shared between connections.
+    monkeypatch.setattr(datacache, "_publish_pending", lambda conn: False)
+    claimed = []
+    render_once = datacache.Fragment._render_once
+
+    def spy(fragment):
+        render_once(fragment)
+        claimed.append((fragment, fragment.rendering))
+
+    monkeypatch.setattr(datacache.Fragment, "_render_once", spy)
+    response = client_as(role).get(path.format(reference=portfolio_world.reference), **headers)
+    assert response.status_code == 200
+    # It claimed the render, and let go of it once stored.
+    assert [(fragment.rendering, claimed_it) for fragment, claimed_it in claimed] == [(False, True)]
+    claimed = [fragment for fragment, _ in claimed]
+    assert cache.get(claimed[0].key + ":rendering") is None
+    assert cache.get(claimed[0].key) is not None
