@@ -131,8 +131,19 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-if TESTING:
-    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Argon2id first (pmo/hashers.py says why and how strong); the others only
+# verify hashes made before it, which are re-made with it at the next sign-in.
+STRONG_PASSWORD_HASHERS = [
+    "pmo.hashers.Argon2idPasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+# Tests sign in thousands of times: a fast hasher there (tests/pmo/test_hashers.py
+# signs in with these).
+PASSWORD_HASHERS = (
+    ["django.contrib.auth.hashers.MD5PasswordHasher"] if TESTING else STRONG_PASSWORD_HASHERS
+)
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "portfolio:dashboard"

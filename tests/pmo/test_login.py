@@ -97,3 +97,30 @@ def test_an_unknown_page_uses_the_service_design(client_as):
     assert response.status_code == 404
     assert b"Page not found" in response.content
     assert b"govuk-header" in response.content
+
+
+@pytest.mark.django_db
+def test_passwords_are_stored_with_argon2id_and_older_hashes_are_upgraded_at_sign_in(
+    client, settings
+):
+    from django.contrib.auth.hashers import identify_hasher, make_password
+
+    from tests.portfolio.factories import UserFactory
+
+    settings.PASSWORD_HASHERS = settings.STRONG_PASSWORD_HASHERS
+    user = UserFactory(username="older")
+    user.password = make_password(PASSWORD, hasher="pbkdf2_sha256")
+    user.save(update_fields=["password"])
+    assert _attempt(client, "older", PASSWORD).status_code == 302
+    user.refresh_from_db()
+    assert user.password.startswith("argon2$argon2id$")
+    details = identify_hasher(user.password).decode(user.password)
+    # OWASP's minimum for Argon2id: 19 MiB, 2 passes, 1 lane.
+    assert (details["memory_cost"], details["time_cost"], details["parallelism"]) == (
+        19 * 1024,
+        2,
+        1,
+    )
+    client.logout()
+    assert _attempt(client, "older", "not the password").status_code == 200
+    assert _attempt(client, "older", PASSWORD).status_code == 302
