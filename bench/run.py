@@ -184,8 +184,8 @@ def pages() -> list[dict]:
             "floor": "SELECT * FROM prioritisation_assessment WHERE status = 'moderated'",
         },
         {
-            # PMO's ranking carries phase forms and is never cached; CLT's,
-            # like every reader's who may not set phases, is.
+            # PMO's ranking carries a phase form on every row (each reader's
+            # CSRF token put into the kept render); CLT's has none.
             "name": "Ranking, as CLT",
             "as": "clt",
             "path": "/prioritisation/ranking/",

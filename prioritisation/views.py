@@ -193,17 +193,12 @@ def ranking(request):
     """The whole portfolio is ranked (ranks are portfolio-wide); the page
     shows it 100 at a time so a 10,000-project portfolio stays usable.
 
-    Kept rendered for readers who may not set phases (CLT reads it most);
-    PMO's rows carry phase forms with their own CSRF token, which must never
-    be shared, so theirs is rendered afresh."""
+    Kept rendered, with and without PMO's phase forms (whose CSRF tokens are
+    each reader's own: see the datacache template tag)."""
     require(request, "view")
     may_phase = can(request.user, "set_phase")
     fragment = Fragment(
-        request,
-        "ranking",
-        reads=RANKING_READS,
-        part=None if may_phase else "page",
-        vary=_subnav_vary(request.user),
+        request, "ranking", reads=RANKING_READS, vary=(*_subnav_vary(request.user), may_phase)
     )
     context = fragment.context(lambda: _ranking_context(request, may_phase), may_phase=may_phase)
     return render(request, "prioritisation/ranking.html", context)

@@ -108,15 +108,35 @@ class DataCacheNode(template.Node):
         if fragment is None or fragment.part != self.part:
             # Or another block of this template is the one cached for this response.
             return self.nodelist.render(context)
+        # Forms in a kept page carry a placeholder where each reader's own
+        # CSRF token goes: a token must never be served to another reader.
+        token = context.get("csrf_token")
         if fragment.hit:
-            return fragment.html
+            return with_csrf_token(fragment.html, token)
+        if not fragment.enabled:
+            return self.nodelist.render(context)
         try:
-            html = self.nodelist.render(context)
+            with context.push(csrf_token=CSRF_PLACEHOLDER):
+                html = self.nodelist.render(context)
         except BaseException:
             fragment.release()
             raise
         fragment.store(html)
+        return with_csrf_token(html, token)
+
+
+# What {% csrf_token %} writes inside a kept block instead of the token. The
+# same in every worker (they share the renders); only letters and digits, as
+# a real token is, so escaping never changes it.
+CSRF_PLACEHOLDER = "pmoCsrfTokenOfTheReader"
+
+
+def with_csrf_token(html: str, token) -> str:
+    """A kept render with this reader's CSRF token in its forms (reading the
+    token is what makes Django send the cookie that goes with it)."""
+    if CSRF_PLACEHOLDER not in html:
         return html
+    return html.replace(CSRF_PLACEHOLDER, str(token or ""))
 
 
 @register.tag
