@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import math
 import re
 import time
 import uuid
@@ -333,7 +334,8 @@ class Fragment:
         versions, so its render is as new as their own would be). If the
         renderer fails or stores nothing, the rest render it themselves."""
         lock = self.key + ":rendering"
-        if cache.add(lock, True, RENDER_WAIT_SECONDS):
+        # Whole seconds: Redis keeps a key for a whole number of them.
+        if cache.add(lock, True, math.ceil(RENDER_WAIT_SECONDS)):
             self.rendering = True
             return
         deadline = time.monotonic() + RENDER_WAIT_SECONDS

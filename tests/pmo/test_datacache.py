@@ -3,6 +3,7 @@ nothing it reads has changed, every table it reads is named by its view, and
 every kind of write (save, update(), bulk_create, raw SQL) moves it on."""
 
 import datetime
+import os
 import re
 import threading
 import time
@@ -563,3 +564,27 @@ def test_every_cached_page_lets_its_waiting_readers_go_once_rendered(
     claimed = [fragment for fragment, _ in claimed]
     assert cache.get(claimed[0].key + ":rendering") is None
     assert cache.get(claimed[0].key) is not None
+
+
+@pytest.mark.redis
+@pytest.mark.django_db(transaction=True)
+def test_one_render_at_a_time_on_the_redis_cache_production_uses(rf, settings):
+    url = os.environ.get("CELERY_BROKER_URL", "")
+    if not url.startswith("redis://"):
+        pytest.skip("CELERY_BROKER_URL is not a Redis URL")
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url.rsplit("/", 1)[0] + "/11",
+        }
+    }
+    cache.clear()
+    request = rf.get("/")
+    renderer, reader = fragment_for(request), fragment_for(request)
+    renderer.context(dict)
+    assert renderer.rendering
+    thread = later(0.05, lambda: renderer.store("<p>rendered once</p>"))
+    reader.context(must_not_build)
+    thread.join()
+    assert reader.html == "<p>rendered once</p>"
+    assert cache.get(renderer.key + ":rendering") is None
