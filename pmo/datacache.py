@@ -334,9 +334,10 @@ class Fragment:
         versions, so its render is as new as their own would be). If the
         renderer fails or stores nothing, the rest render it themselves."""
         lock = self.key + ":rendering"
+        claim = uuid.uuid4().hex
         # Whole seconds: Redis keeps a key for a whole number of them.
-        if cache.add(lock, True, math.ceil(RENDER_WAIT_SECONDS)):
-            self.rendering = True
+        if cache.add(lock, claim, math.ceil(RENDER_WAIT_SECONDS)):
+            self.rendering = claim
             return
         deadline = time.monotonic() + RENDER_WAIT_SECONDS
         while time.monotonic() < deadline:
@@ -355,7 +356,10 @@ class Fragment:
         self.release()
 
     def release(self) -> None:
-        """Let readers waiting for this render go (stored or failed)."""
+        """Let readers waiting for this render go (stored or failed). Not if
+        the claim has lapsed and another render holds the lock now."""
         if self.rendering:
-            cache.delete(self.key + ":rendering")
+            lock = self.key + ":rendering"
+            if cache.get(lock) == self.rendering:
+                cache.delete(lock)
             self.rendering = False

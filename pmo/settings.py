@@ -139,8 +139,9 @@ STRONG_PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
     "django.contrib.auth.hashers.ScryptPasswordHasher",
 ]
-# Tests sign in thousands of times: a fast hasher there (tests/pmo/test_hashers.py
-# signs in with these).
+# Tests sign in thousands of times: a fast hasher there (tests/pmo/test_login.py
+# signs in with the strong list, tests/pmo/test_deploy_check.py proves it is the
+# one used outside tests).
 PASSWORD_HASHERS = (
     ["django.contrib.auth.hashers.MD5PasswordHasher"] if TESTING else STRONG_PASSWORD_HASHERS
 )

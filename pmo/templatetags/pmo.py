@@ -2,15 +2,18 @@
 years, RAG tags and permission checks. Loaded as a builtin."""
 
 import datetime
+import logging
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django import template
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from benefits.money import financial_year_of, fy_label
 from pmo import permissions
 
 register = template.Library()
+logger = logging.getLogger(__name__)
 
 
 def _format_pounds(value, places: int) -> str:
@@ -121,14 +124,22 @@ class DataCacheNode(template.Node):
         except BaseException:
             fragment.release()
             raise
+        if token and str(token) in html:
+            # Something in the block rendered with the request's own context
+            # (render_to_string(..., request)) and wrote this reader's token:
+            # served to them, never kept for anyone else.
+            logger.warning("Not keeping %s: it holds the reader's CSRF token", fragment.key)
+            fragment.release()
+            return html
         fragment.store(html)
         return with_csrf_token(html, token)
 
 
-# What {% csrf_token %} writes inside a kept block instead of the token. The
-# same in every worker (they share the renders); only letters and digits, as
-# a real token is, so escaping never changes it.
-CSRF_PLACEHOLDER = "pmoCsrfTokenOfTheReader"
+# What {% csrf_token %} and {{ csrf_token }} write inside a kept block instead
+# of the token: the same in every worker (they share the renders), and
+# markup no escaped text can contain (a title or a search that spells it
+# out is written &lt;...&gt;), so only the token's own places are filled in.
+CSRF_PLACEHOLDER = mark_safe("<pmo-csrf-token>")  # noqa: S308  # nosec B308 B703
 
 
 def with_csrf_token(html: str, token) -> str:

@@ -440,6 +440,9 @@ def test_pmo_s_ranking_is_kept_with_each_reader_s_own_csrf_token(roles, portfoli
     placeholder where the token goes, and each reader's own token is put in."""
     from django.test import Client
 
+    # A title that spells out the placeholder is text, never a token.
+    portfolio_world.title = f"Spelt out {pmo_tags.CSRF_PLACEHOLDER} here"
+    portfolio_world.save()
     first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
     first.force_login(roles[Role.PMO])
     second.force_login(roles[Role.PMO])
@@ -453,6 +456,8 @@ def test_pmo_s_ranking_is_kept_with_each_reader_s_own_csrf_token(roles, portfoli
     assert first_tokens and second_tokens and not first_tokens & second_tokens
     assert "" not in second_tokens
     assert pmo_tags.CSRF_PLACEHOLDER not in second_page
+    for page in (first_page, second_page):
+        assert "Spelt out &lt;pmo-csrf-token&gt; here" in page
     # The served token is the reader's own: Django accepts it with their cookie.
     response = second.post(
         f"/prioritisation/phase/{portfolio_world.reference}/",
@@ -554,7 +559,7 @@ def test_every_cached_page_lets_its_waiting_readers_go_once_rendered(
 
     def spy(fragment):
         render_once(fragment)
-        claimed.append((fragment, fragment.rendering))
+        claimed.append((fragment, bool(fragment.rendering)))
 
     monkeypatch.setattr(datacache.Fragment, "_render_once", spy)
     response = client_as(role).get(path.format(reference=portfolio_world.reference), **headers)
@@ -588,3 +593,33 @@ def test_one_render_at_a_time_on_the_redis_cache_production_uses(rf, settings):
     thread.join()
     assert reader.html == "<p>rendered once</p>"
     assert cache.get(renderer.key + ":rendering") is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_late_renderer_does_not_let_go_of_a_later_renderer_s_claim(rf):
+    request = rf.get("/")
+    late, later_one = fragment_for(request), fragment_for(request)
+    late.context(dict)
+    cache.delete(late.key + ":rendering")  # its claim lapsed while it rendered
+    later_one.context(dict)
+    late.store("<p>late</p>")
+    assert cache.get(later_one.key + ":rendering") == later_one.rendering
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_block_that_holds_the_reader_s_own_csrf_token_is_served_but_never_kept(rf):
+    """A template rendered inside a kept block with the request's own context
+    (render_to_string(..., request)) writes the real token, not the
+    placeholder: that render must not reach another reader."""
+    from django.template import Context, Template
+
+    request = rf.get("/")
+    fragment = fragment_for(request)
+    token = "readerstoken" * 4
+    template = Template(
+        "{% datacache fragment %}<p>{{ written_by_another_context }}</p>{% enddatacache %}"
+    )
+    context = fragment.context(lambda: {"written_by_another_context": token}, csrf_token=token)
+    assert template.render(Context(context)) == f"<p>{token}</p>"
+    assert cache.get(fragment.key) is None
+    assert cache.get(fragment.key + ":rendering") is None
