@@ -75,8 +75,9 @@ LAST_LOGIN_ONLY = re.compile(r'^UPDATE "auth_user" SET "last_login" = %s WHERE',
 WRITE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?([A-Za-z0-9_]+)"?', re.I)
 # Statements that write nothing. Anything else this module cannot name a table
 # for (TRUNCATE, a WITH ... UPDATE, DDL) moves every page on.
+# A UNION of sliced queries opens with a bracket: "(SELECT ...) UNION ALL (...".
 READ_ONLY = re.compile(
-    r"^\s*(?:SELECT|SAVEPOINT|RELEASE|ROLLBACK|BEGIN|COMMIT|SET|SHOW|EXPLAIN|PRAGMA)\b", re.I
+    r"^[\s(]*(?:SELECT|SAVEPOINT|RELEASE|ROLLBACK|BEGIN|COMMIT|SET|SHOW|EXPLAIN|PRAGMA)\b", re.I
 )
 EVERY_TABLE = "*"
 # Suffix of a table's count of writes whose project is not known.

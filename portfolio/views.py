@@ -138,7 +138,7 @@ def _dashboard_context() -> dict[str, Any]:
     # count says how many more there are.
     # The red count comes from the confidence counts; the overdue and due
     # lists stop at their first 15 (an index walk) and are counted apart.
-    red = selectors.red_projects()[:DASHBOARD_LIST_LIMIT]
+    red = selectors.worst_red_projects(DASHBOARD_LIST_LIMIT)
     red_count = sum(row["count"] for row in confidence if row["code"] in selectors.RED_RATINGS)
     overdue = selectors.overdue_milestones(today)
     due = selectors.updates_due(period)

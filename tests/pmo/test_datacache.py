@@ -319,6 +319,18 @@ def test_a_statement_it_cannot_name_a_table_for_moves_every_page_on(rf):
 
 
 @pytest.mark.django_db(transaction=True)
+def test_a_union_of_sliced_queries_is_a_read(rf):
+    """Such a query opens with a bracket, "(SELECT ...) UNION ALL (...": the
+    dashboard's worst projects are one, and every read of it moved every
+    page on until it was known for a read."""
+    request = rf.get("/")
+    before = key_now(request)
+    first, second = Project.objects.order_by("number")[:1], Project.objects.order_by("-number")[:1]
+    list(first.union(second, all=True))
+    assert key_now(request) == before
+
+
+@pytest.mark.django_db(transaction=True)
 def test_a_transaction_without_writes_after_a_rollback_shares_the_cache(rf):
     request = rf.get("/")
     outside = key_now(request)

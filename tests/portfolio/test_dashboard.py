@@ -91,6 +91,23 @@ def test_a_large_portfolio_lists_the_worst_few_and_says_how_many_more(client_as)
     assert "Showing 15 of 17 Red and Amber/Red projects." in response.content.decode()
 
 
+def test_the_worst_few_are_the_first_of_every_red_project_in_order(client_as):
+    """Red before Amber/Red, each by project number, however the two are
+    interleaved: the same 15 as sorting them all."""
+    from portfolio.selectors import red_projects
+
+    for n in range(40):
+        StatusUpdateFactory(
+            project=ProjectFactory(title=f"P{n}"),
+            period=current_period(),
+            delivery_confidence="R" if n % 7 == 3 else ("AR" if n % 2 else "A"),
+        )
+    response = client_as(Role.CLT).get("/")
+    listed = [p.title for p in response.context["red_projects"]]
+    assert listed == [p.title for p in red_projects()[:15]]
+    assert listed[:6] == ["P3", "P10", "P17", "P24", "P31", "P38"]
+
+
 def _portfolio(count: int) -> None:
     for i in range(count):
         project = ProjectFactory(stage=Stage.DELIVERY)
