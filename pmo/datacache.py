@@ -328,13 +328,18 @@ class Fragment:
             self.release()
             raise
 
+    @property
+    def _lock(self) -> str:
+        """The cache key of the claim on this render (see _render_once)."""
+        return self.key + ":rendering"
+
     def _render_once(self) -> None:
         """After a write every worker's next reader of the dashboard misses at
         once; one of them renders it and the others wait for that render
         instead of each building the same page (the same key means the same
         versions, so its render is as new as their own would be). If the
         renderer fails or stores nothing, the rest render it themselves."""
-        lock = self.key + ":rendering"
+        lock = self._lock
         claim = uuid.uuid4().hex
         # Whole seconds: Redis keeps a key for a whole number of them.
         if cache.add(lock, claim, math.ceil(RENDER_WAIT_SECONDS)):
@@ -360,7 +365,6 @@ class Fragment:
         """Let readers waiting for this render go (stored or failed). Not if
         the claim has lapsed and another render holds the lock now."""
         if self.rendering:
-            lock = self.key + ":rendering"
-            if cache.get(lock) == self.rendering:
-                cache.delete(lock)
+            if cache.get(self._lock) == self.rendering:
+                cache.delete(self._lock)
             self.rendering = False

@@ -86,9 +86,14 @@ def portfolio_world(db):
     return project
 
 
+def fragment_for(request) -> datacache.Fragment:
+    """The fragment of a page that reads the project table, at this moment."""
+    return datacache.Fragment(request, "page", reads=[Project])
+
+
 def key_now(request) -> str:
     """The cache key a reader of the project table would get at this moment."""
-    return datacache.Fragment(request, "page", reads=[Project]).key
+    return fragment_for(request).key
 
 
 def main_of(response) -> str:
@@ -447,7 +452,7 @@ def test_creating_and_dropping_databases_is_not_tracked():
     assert datacache.track_writes in connection.execute_wrappers
 
 
-def test_pmo_s_ranking_is_kept_with_each_reader_s_own_csrf_token(roles, portfolio_world):
+def test_pmo_s_ranking_is_kept_with_each_reader_s_own_csrf_token(client_as, roles, portfolio_world):
     """PMO's ranking carries a phase form on every row: the kept render has a
     placeholder where the token goes, and each reader's own token is put in."""
     from django.test import Client
@@ -481,24 +486,12 @@ def test_pmo_s_ranking_is_kept_with_each_reader_s_own_csrf_token(roles, portfoli
     )
     assert response.status_code in (200, 302)
     assert Phase.objects.get(project=portfolio_world).reason == "Behind the new contract."
-    clt = main_of(client_as_role(roles, Role.CLT).get("/prioritisation/ranking/"))
+    clt = main_of(client_as(Role.CLT).get("/prioritisation/ranking/"))
     assert "Set<span" not in clt
     assert "csrfmiddlewaretoken" not in clt
 
 
-def client_as_role(roles, role):
-    from django.test import Client
-
-    client = Client()
-    client.force_login(roles[role])
-    return client
-
-
 # --- One render after a write, however many readers ask for it at once ---------
-
-
-def fragment_for(request) -> datacache.Fragment:
-    return datacache.Fragment(request, "page", reads=[Project])
 
 
 def must_not_build():
