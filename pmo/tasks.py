@@ -144,13 +144,17 @@ def _finish(run: ReportRun) -> ReportRun:
         locked.step = "Done"
         locked.finished_at = timezone.now()
         locked.save()
-    if locked.publish_on_success:
-        try:
-            reports.report_run_publish(run=locked, user=locked.requested_by)
-        except ValidationError as exc:
-            note = " ".join(exc.messages)
-            ReportRun.objects.filter(pk=locked.pk).update(step=f"Done, not published: {note}"[:200])
-            logger.warning("event=report_not_published run=%s reason=%r", locked.pk, note)
+        # Published in the same transaction, so no reader ever sees a run
+        # that asked to be published as succeeded but not yet published.
+        if locked.publish_on_success:
+            try:
+                reports.report_run_publish(run=locked, user=locked.requested_by)
+            except ValidationError as exc:
+                note = " ".join(exc.messages)
+                ReportRun.objects.filter(pk=locked.pk).update(
+                    step=f"Done, not published: {note}"[:200]
+                )
+                logger.warning("event=report_not_published run=%s reason=%r", locked.pk, note)
     locked.refresh_from_db()
     return locked
 

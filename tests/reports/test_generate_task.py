@@ -5,7 +5,7 @@ import datetime
 from types import SimpleNamespace
 
 import pytest
-from django.db import IntegrityError, OperationalError
+from django.db import IntegrityError, OperationalError, transaction
 
 from pmo import reports, tasks
 from pmo.models import ReportRun, ReportType, RunStatus, Trigger
@@ -261,3 +261,25 @@ def test_sections_from_every_app_are_assembled_in_order(monkeypatch):
     ]
     assert positions == sorted(positions)
     assert run.figures["benefits-position"] == {"savings": "1.00"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_run_is_marked_succeeded_and_published_in_one_transaction(monkeypatch):
+    # Otherwise a reader (the reports page, or a poll) can see a run that
+    # asked to be published as succeeded but not published.
+    StatusUpdateFactory(period=OCTOBER)
+    run = _request()
+    seen = []
+    publish = reports.report_run_publish
+
+    def watching_publish(**kwargs):
+        seen.append(transaction.get_connection().in_atomic_block)
+        return publish(**kwargs)
+
+    monkeypatch.setattr(reports, "report_run_publish", watching_publish)
+
+    assert tasks.generate_report_task.apply(args=[run.pk]).get() == "succeeded"
+
+    run.refresh_from_db()
+    assert seen == [True]
+    assert run.status == RunStatus.SUCCEEDED and run.published
