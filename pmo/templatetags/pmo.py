@@ -145,8 +145,6 @@ CSRF_PLACEHOLDER = mark_safe("<pmo-csrf-token>")  # noqa: S308  # nosec B308 B70
 def with_csrf_token(html: str, token) -> str:
     """A kept render with this reader's CSRF token in its forms (reading the
     token is what makes Django send the cookie that goes with it)."""
-    if CSRF_PLACEHOLDER not in html:
-        return html
     return html.replace(CSRF_PLACEHOLDER, str(token or ""))
 
 
