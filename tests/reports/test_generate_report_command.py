@@ -28,6 +28,25 @@ def test_it_prints_progress_and_publishes(capsys):
 
 
 @pytest.mark.django_db
+def test_a_second_version_is_kept_as_a_draft_and_says_why(capsys):
+    ProjectFactory()
+    call_command("generate_report", "portfolio", "2026-10", "--publish")
+
+    call_command("generate_report", "portfolio", "2026-10", "--publish")
+
+    out = capsys.readouterr().out
+    assert list(ReportRun.objects.order_by("version").values_list("published", flat=True)) == [
+        True,
+        False,
+    ]
+    assert (
+        "Done: Monthly portfolio pack October 2026 v2, not published: Version 1 of the "
+        "October 2026 monthly portfolio pack is already published. A published pack is never "
+        "replaced.\n" in out
+    )
+
+
+@pytest.mark.django_db
 def test_it_fails_with_the_error_when_a_section_is_missing(monkeypatch):
     real = reports.section_module
     monkeypatch.setattr(

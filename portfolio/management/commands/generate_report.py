@@ -49,7 +49,8 @@ class Command(BaseCommand):
         if run.published:
             state = "published"
         elif publish:
-            state = f"not published: {run.step.removeprefix('Done, not published: ')}"
+            reason = run.step.removeprefix("Done, not published: ").rstrip(".")
+            state = f"not published: {reason}"
         else:
             state = "not published (a draft)"
         self.stdout.write(self.style.SUCCESS(f"Done: {run}, {state}."))
