@@ -47,10 +47,12 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from types import ModuleType
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
+from django.contrib.staticfiles import finders
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.serializers.json import DjangoJSONEncoder
@@ -58,6 +60,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from pmo.models import (
     IN_A_SENTENCE,
@@ -296,16 +299,52 @@ def _save_file(field_file, name: str, content: bytes) -> None:
     field_file.save(name, ContentFile(content), save=False)
 
 
+# The downloaded HTML pack is e-mailed and opened from disk, where no server
+# can give it a script: the vendored plotly.js (the one the pages load) and
+# the few lines that draw each chart go inside the file.
+OFFLINE_CHART_SCRIPTS = ("vendor/plotly/plotly.min.js", "js/pack-document.js")
+_ENDS_A_SCRIPT = re.compile(r"</script|<!--", re.IGNORECASE)
+
+
+def offline_chart_scripts() -> list[str]:
+    """The chart scripts' text, to inline in <script> elements. A file that
+    could end its <script> element early is refused, not escaped: escaping
+    would change the code."""
+    scripts = []
+    for path in OFFLINE_CHART_SCRIPTS:
+        found = finders.find(path)
+        if found is None:
+            raise ReportError(f"The chart script static/{path} is missing from this installation.")
+        text = Path(found).read_text(encoding="utf-8")
+        if _ENDS_A_SCRIPT.search(text):
+            raise ReportError(f"static/{path} cannot be inlined: it contains </script or <!--.")
+        scripts.append(text)
+    return scripts
+
+
+def render_document(run: ReportRun, snapshot: str) -> str:
+    """The standalone HTML file: the snapshot with its styles and, if it has
+    charts, the scripts that draw them, so it works offline."""
+    scripts = offline_chart_scripts() if "data-plotly-figure=" in snapshot else []
+    return render_to_string(
+        "reports/pack_document.html",
+        {
+            "run": run,
+            "snapshot": snapshot,
+            "organisation_name": settings.PMO_ORGANISATION_NAME,
+            # Our own vendored files, checked by offline_chart_scripts.
+            "scripts": [mark_safe(text) for text in scripts],  # noqa: S308
+        },
+    )
+
+
 def generate(run: ReportRun, progress: Callable[[int, str], None]) -> ReportRun:
     """Collect the sections and write the HTML, XLSX and CSV files for `run`.
     Raises ReportError for failures PMO can act on."""
     sections = collect_sections(run.report_type, run.period, progress)
     progress(72, "Writing the HTML pack")
     snapshot = render_pack(run, sections)
-    document = render_to_string(
-        "reports/pack_document.html",
-        {"run": run, "snapshot": snapshot, "organisation_name": settings.PMO_ORGANISATION_NAME},
-    )
+    document = render_document(run, snapshot)
     _save_file(run.html_file, report_file_path(run, "html"), document.encode("utf-8"))
     progress(80, "Writing the Excel workbook")
     _save_file(run.xlsx_file, report_file_path(run, "xlsx"), xlsx_bytes(run, sections))
