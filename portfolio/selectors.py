@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.db import connection
 from django.db.models import (
     BooleanField,
     Case,
@@ -375,7 +376,14 @@ def worst_red_projects(limit: int) -> QuerySet[Project]:
     each = [
         red_projects().filter(current_rag=code).order_by("number")[:limit] for code in RED_RATINGS
     ]
-    return each[0].union(*each[1:], all=True).order_by("-current_rag", "number")[:limit]
+    if connection.features.supports_slicing_ordering_in_compound:
+        return each[0].union(*each[1:], all=True).order_by("-current_rag", "number")[:limit]
+    # SQLite refuses LIMIT inside a UNION's parts, but takes it in an
+    # IN-subquery; at the embedded default's scale the outer scan is cheap.
+    first_of_each = Q()
+    for first in each:
+        first_of_each |= Q(pk__in=first.values("pk"))
+    return red_projects().filter(first_of_each)[:limit]
 
 
 def overdue_milestones(today: datetime.date | None = None, projects=None) -> QuerySet[Milestone]:
