@@ -151,10 +151,16 @@ def _check_stage_gate(
     if override_reason.strip() and may_override:
         return gate, override_reason.strip()
     message = gate_refusal(project.stage)
+    # A gate decision can only be recorded on a project that exists, so a new
+    # project is told to start at an earlier stage rather than to record it.
+    if project.pk is None:
+        first_step = f"Create it at an earlier stage and record gate {gate} on its Gates tab"
+    else:
+        first_step = "Record the gate decision first"
     if can(user, "override_gate", project):
-        message += ". Record the gate decision first, or give a reason to override the gate"
+        message += f". {first_step}, or give a reason to override the gate"
         raise ValidationError({"gate_override_reason": message})
-    raise ValidationError({"stage": message})
+    raise ValidationError({"stage": f"{message}. {first_step}"})
 
 
 def _record_stage_override(project: Project, override: tuple[int, str] | None, user) -> None:

@@ -82,6 +82,20 @@ def test_a_new_project_cannot_start_in_delivery_without_a_gate_override(roles):
     assert not Project.objects.exists()
 
 
+def test_a_new_project_in_delivery_is_told_to_start_earlier_not_to_record_a_gate_first(roles):
+    # A gate decision needs a project to record it on.
+    with pytest.raises(ValidationError) as error:
+        services.project_create(
+            user=roles[Role.PMO],
+            title="Straight to delivery",
+            lead_directorate=DirectorateFactory(),
+            stage=Stage.DELIVERY,
+        )
+    [message] = error.value.message_dict["gate_override_reason"]
+    assert "Create it at an earlier stage and record gate 1 on its Gates tab" in message
+    assert "Record the gate decision first" not in message
+
+
 def test_pmo_can_create_a_project_in_delivery_with_a_recorded_override(roles):
     project = services.project_create(
         user=roles[Role.PMO],
