@@ -48,6 +48,23 @@ def report_file_path(run: ReportRun, extension: str) -> str:
     return f"reports/{run.report_type}/{run.period:%Y-%m}/v{run.version}/{stem}.{extension}"
 
 
+def abandoned_cutoff(now: datetime.datetime | None = None) -> datetime.datetime:
+    """A run still running after this moment has lost its worker: Celery's
+    hard time limit kills any task that runs longer, and a minute is allowed
+    for the kill. Read by the run page (to say so, without writing) and by
+    the periodic sweep that records it (pmo.tasks.fail_abandoned_runs_task)."""
+    limit = getattr(settings, "CELERY_TASK_TIME_LIMIT", 20 * 60)
+    return (now or timezone.now()) - datetime.timedelta(seconds=limit + 60)
+
+
+def abandoned_message(minutes: int) -> str:
+    return (
+        f"The report worker stopped without finishing: the report was not finished after "
+        f"{minutes} minutes. Generate the report again; if it fails again, tell the system "
+        "administrator."
+    )
+
+
 class ReportRunQuerySet(models.QuerySet):
     def published(self):
         return self.filter(published=True)
@@ -57,6 +74,9 @@ class ReportRunQuerySet(models.QuerySet):
 
     def unfinished(self):
         return self.exclude(status__in=FINISHED_STATUSES)
+
+    def abandoned(self, now: datetime.datetime | None = None):
+        return self.filter(status=RunStatus.RUNNING, started_at__lt=abandoned_cutoff(now))
 
 
 class ReportRun(models.Model):
@@ -143,6 +163,21 @@ class ReportRun(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in FINISHED_STATUSES
+
+    @property
+    def is_abandoned(self) -> bool:
+        """Still marked running, but its worker is gone (see abandoned_cutoff).
+        The sweep marks it failed within minutes; until then pages say so."""
+        return (
+            self.status == RunStatus.RUNNING
+            and self.started_at is not None
+            and self.started_at < abandoned_cutoff()
+        )
+
+    @property
+    def abandoned_error(self) -> str:
+        minutes = int((timezone.now() - self.started_at).total_seconds() // 60)
+        return abandoned_message(minutes)
 
     @property
     def started_by_label(self) -> str:

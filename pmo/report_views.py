@@ -12,6 +12,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import trigger_client_event
 
 from pmo import reports
 from pmo.forms import GovukFormMixin
@@ -19,6 +20,8 @@ from pmo.models import ReportRun, ReportType, Trigger
 from pmo.permissions import REPORT_AUDIENCES, Role, can, require, roles_of
 
 MONTHS_OFFERED = 24
+# The htmx event after which the archive's list fetches itself again.
+RUNS_CHANGED = "report-runs-changed"
 CONTENT_TYPES = {
     "html": "text/html; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -80,16 +83,14 @@ def _get_run(request, pk: int) -> ReportRun:
 
 @require_GET
 def archive(request):
+    """The archive page; for htmx, just its list, which the page fetches
+    again whenever a run is requested or finishes (RUNS_CHANGED)."""
     require(request, "view_report")
-    reports.fail_abandoned_runs()
     form = None
     if can(request.user, "generate_report"):
         form = GenerateReportForm(may_publish=can(request.user, "publish_report"))
-    return render(
-        request,
-        "reports/archive.html",
-        {"runs": runs_visible_to(request.user), "form": form},
-    )
+    template = "reports/archive.html#archive" if request.htmx else "reports/archive.html"
+    return render(request, template, {"runs": runs_visible_to(request.user), "form": form})
 
 
 @require_POST
@@ -114,7 +115,8 @@ def generate(request):
     )
     if request.htmx:
         run.refresh_from_db()
-        return render(request, "reports/run.html#progress", {"run": run})
+        response = render(request, "reports/run.html#progress", {"run": run})
+        return trigger_client_event(response, RUNS_CHANGED)
     return redirect("reports:detail", pk=run.pk)
 
 
@@ -123,11 +125,9 @@ def detail(request, pk: int):
     """The pack, or its progress while it is being made. Polled by htmx for
     the progress fragment."""
     run = _get_run(request, pk)
-    if not run.is_finished and reports.fail_abandoned_runs():
-        run.refresh_from_db()
     template = "reports/run.html#progress" if request.htmx else "reports/run.html"
     others = ReportRun.objects.for_period(run.report_type, run.period).exclude(pk=run.pk)
-    return render(
+    response = render(
         request,
         template,
         {
@@ -136,6 +136,10 @@ def detail(request, pk: int):
             "may_publish": can(request.user, "publish_report", run),
         },
     )
+    if request.htmx and (run.is_finished or run.is_abandoned):
+        # The last poll: the archive beside the progress bar shows the outcome.
+        trigger_client_event(response, RUNS_CHANGED)
+    return response
 
 
 @require_GET

@@ -68,6 +68,8 @@ from pmo.models import (
     ReportType,
     RunStatus,
     Trigger,
+    abandoned_cutoff,
+    abandoned_message,
     report_file_path,
 )
 from pmo.spreadsheets import Column, add_sheet, csv_bytes, formula_safe, new_workbook
@@ -482,17 +484,14 @@ def report_run_publish(*, run: ReportRun, user=None) -> ReportRun:
 
 
 def fail_abandoned_runs(now: datetime.datetime | None = None) -> int:
-    """A run still 'running' after the hard time limit lost its worker (the
-    process was killed); say so instead of showing a bar that never moves."""
-    limit = getattr(settings, "CELERY_TASK_TIME_LIMIT", 20 * 60)
-    cutoff = (now or timezone.now()) - datetime.timedelta(seconds=limit + 60)
-    return ReportRun.objects.filter(status=RunStatus.RUNNING, started_at__lt=cutoff).update(
-        status=RunStatus.FAILED,
-        step="Failed",
-        finished_at=timezone.now(),
-        error=(
-            f"The report worker stopped without finishing (no progress for over {limit // 60} "
-            "minutes). Generate the report again; if it fails again, tell the system "
-            "administrator."
-        ),
+    """Record as failed each run whose worker was killed mid-run, instead of
+    a bar that never moves. Run by the periodic sweep, never by a page: a
+    read must not write (the pages say "not finished" from the data)."""
+    now = now or timezone.now()
+    waited = int((now - abandoned_cutoff(now)).total_seconds() // 60)
+    failed = ReportRun.objects.abandoned(now).update(
+        status=RunStatus.FAILED, step="Failed", finished_at=now, error=abandoned_message(waited)
     )
+    if failed:
+        logger.warning("event=report_abandoned_runs_failed count=%s", failed)
+    return failed

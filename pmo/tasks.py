@@ -270,3 +270,11 @@ def scheduled_monthly_reports_task(
             continue
         run_ids.append(run.pk)
     return run_ids
+
+
+@shared_task(name="pmo.tasks.fail_abandoned_runs", acks_late=True)
+def fail_abandoned_runs_task() -> int:
+    """Beat fires this every few minutes (see the data migration): a run
+    whose worker was killed is recorded as failed here, in the worker, so
+    no page has to write when it is read."""
+    return reports.fail_abandoned_runs()

@@ -39,6 +39,14 @@ def test_pmo_generates_a_pack_watches_it_and_downloads_the_xlsx(
     progress = page.locator("#generate-result progress")
     progress.wait_for()
     assert "Waiting for a worker" in page.locator("#generate-result").inner_text()
+    # The archive below says the same as the progress above, with no reload.
+    archive = page.locator("#report-archive")
+    listed = archive.get_by_role(
+        "link", name=f"Monthly portfolio pack for {period:%B %Y}, version 1", exact=True
+    )
+    listed.wait_for()
+    assert "Queued" in archive.inner_text()
+    assert "There are no reports" not in archive.inner_text()
     assert axe_violations(page) == []
 
     run = ReportRun.objects.get(pk=queued[0])
@@ -54,6 +62,7 @@ def test_pmo_generates_a_pack_watches_it_and_downloads_the_xlsx(
     banner = page.locator("#generate-result .govuk-notification-banner--success")
     banner.wait_for()
     assert f"{period:%B %Y} (version 1) is ready" in banner.inner_text()
+    archive.get_by_text("Ready (draft)").wait_for()
     assert axe_violations(page) == []
     page.screenshot(path="test-results/reports-ready.png", full_page=True)
 

@@ -4,6 +4,9 @@ the pack, downloads and publishing."""
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from pmo import reports, tasks
 from pmo.models import ReportRun, ReportType, RunStatus
@@ -188,3 +191,102 @@ def test_publishing_a_second_version_is_refused_with_the_reason(client_as):
 def test_an_unknown_download_format_is_not_found(client_as):
     run = _generated()
     assert client_as(Role.PMO).get(f"/reports/{run.pk}/download/pdf/").status_code == 404
+
+
+def _writes(queries) -> list[str]:
+    """The statements among captured queries that change the database."""
+    return [
+        q["sql"]
+        for q in queries
+        if q["sql"].lstrip().split(None, 1)[0].upper() in ("INSERT", "UPDATE", "DELETE")
+    ]
+
+
+@pytest.mark.django_db
+def test_reading_the_archive_and_the_run_pages_writes_nothing_even_for_an_abandoned_run(
+    client_as,
+):
+    long_ago = timezone.now() - datetime.timedelta(hours=2)
+    abandoned = ReportRunFactory(status=RunStatus.RUNNING, progress=40, started_at=long_ago)
+    running = ReportRunFactory(status=RunStatus.RUNNING, started_at=timezone.now())
+    finished = _generated()
+    client = client_as(Role.PMO)
+    client.get("/reports/")  # the first request after sign-in may touch the session
+
+    with CaptureQueriesContext(connection) as queries:
+        pages = [
+            client.get("/reports/"),
+            client.get("/reports/", headers={"HX-Request": "true"}),
+            *(client.get(f"/reports/{run.pk}/") for run in (abandoned, running, finished)),
+            *(
+                client.get(f"/reports/{run.pk}/", headers={"HX-Request": "true"})
+                for run in (abandoned, running)
+            ),
+        ]
+
+    assert [page.status_code for page in pages] == [200] * len(pages)
+    assert _writes(queries.captured_queries) == []
+    abandoned.refresh_from_db()
+    assert (abandoned.status, abandoned.error) == (RunStatus.RUNNING, "")
+
+
+@pytest.mark.django_db
+def test_the_run_page_says_a_run_abandoned_by_its_worker_was_not_finished(client_as):
+    started = timezone.now() - datetime.timedelta(minutes=45)
+    run = ReportRunFactory(status=RunStatus.RUNNING, progress=40, started_at=started)
+    client = client_as(Role.PMO)
+
+    page = client.get(f"/reports/{run.pk}/").content.decode()
+    poll = client.get(f"/reports/{run.pk}/", headers={"HX-Request": "true"})
+    archive = client.get("/reports/").content.decode()
+
+    assert "could not be produced" in page
+    assert "was not finished after 45 minutes" in page
+    assert "<progress" not in page and "hx-trigger" not in page  # no bar that never moves
+    assert "was not finished after 45 minutes" in poll.content.decode()
+    assert poll["HX-Trigger"] == '{"report-runs-changed": {}}'
+    assert "Stopped" in archive
+
+
+@pytest.mark.django_db
+def test_a_run_still_within_the_time_limit_keeps_its_progress_bar(client_as, settings):
+    started = timezone.now() - datetime.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
+    run = ReportRunFactory(status=RunStatus.RUNNING, progress=40, started_at=started)
+
+    poll = client_as(Role.PMO).get(f"/reports/{run.pk}/", headers={"HX-Request": "true"})
+
+    body = poll.content.decode()
+    assert "<progress" in body and 'hx-trigger="every 1s"' in body
+    assert "HX-Trigger" not in poll
+
+
+@pytest.mark.django_db
+def test_generate_now_with_htmx_asks_the_archive_to_show_the_new_run(client_as):
+    client = client_as(Role.PMO)
+    before = client.get("/reports/").content.decode()
+    assert "There are no reports for you to read yet" in before
+    assert 'hx-trigger="report-runs-changed from:body"' in before
+
+    response = client.post(
+        "/reports/generate/",
+        {"report_type": "portfolio", "period": "2026-10"},
+        headers={"HX-Request": "true"},
+    )
+    archive = client.get("/reports/", headers={"HX-Request": "true"})
+
+    run = ReportRun.objects.get()
+    assert response["HX-Trigger"] == '{"report-runs-changed": {}}'
+    body = archive.content.decode()
+    assert body.lstrip().startswith('<div id="report-archive"')
+    assert "<html" not in body and "Generate now" not in body
+    assert f'href="/reports/{run.pk}/"' in body and "Queued" in body
+    assert "There are no reports" not in body
+
+
+@pytest.mark.django_db
+def test_the_last_poll_of_a_finished_run_asks_the_archive_to_refresh(client_as):
+    run = _generated()
+
+    poll = client_as(Role.PMO).get(f"/reports/{run.pk}/", headers={"HX-Request": "true"})
+
+    assert poll["HX-Trigger"] == '{"report-runs-changed": {}}'

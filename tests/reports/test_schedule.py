@@ -6,6 +6,7 @@ import json
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 from hypothesis import given
 from hypothesis import strategies as st
@@ -117,3 +118,41 @@ def test_beats_database_scheduler_loads_the_entry_and_its_task_is_registered(mon
     assert (entry.schedule.minute, entry.schedule.hour) == ({0}, {7})
     assert entry.schedule.day_of_month == {1, 2, 3}
     assert str(entry.schedule.tz) == "Europe/London"
+
+
+@pytest.mark.django_db
+def test_the_sweep_for_abandoned_runs_exists_after_migrate_and_beat_loads_it():
+    from django_celery_beat import schedulers
+
+    from pmo.celery import app
+
+    task = PeriodicTask.objects.get(task="pmo.tasks.fail_abandoned_runs")
+    entry = next(
+        e
+        for e in schedulers.DatabaseScheduler(app=app, lazy=True).all_as_schedule().values()
+        if e.task == "pmo.tasks.fail_abandoned_runs"
+    )
+
+    assert task.enabled and task.crontab is None
+    assert (task.interval.every, task.interval.period) == (5, "minutes")
+    assert entry.task in app.tasks
+    assert entry.schedule.run_every == datetime.timedelta(minutes=5)
+
+
+@pytest.mark.django_db
+def test_the_sweep_records_a_run_whose_worker_died_and_leaves_live_ones(settings):
+    now = timezone.now()
+    limit = datetime.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
+    dead = ReportRunFactory(status=RunStatus.RUNNING, started_at=now - limit * 2)
+    live = ReportRunFactory(status=RunStatus.RUNNING, started_at=now - limit / 2)
+    queued = ReportRunFactory(status=RunStatus.QUEUED)
+
+    assert tasks.fail_abandoned_runs_task.apply().get() == 1
+
+    for run in (dead, live, queued):
+        run.refresh_from_db()
+    assert dead.status == RunStatus.FAILED and dead.finished_at is not None
+    assert f"was not finished after {settings.CELERY_TASK_TIME_LIMIT // 60 + 1} minutes" in (
+        dead.error
+    )
+    assert (live.status, queued.status) == (RunStatus.RUNNING, RunStatus.QUEUED)
