@@ -4,6 +4,7 @@ with GOV.UK markup; the rules that span records live in portfolio.services."""
 from __future__ import annotations
 
 import datetime
+from functools import cached_property
 
 from dateutil.relativedelta import relativedelta
 from django import forms
@@ -211,10 +212,15 @@ class StatusUpdateForm(GovukFormMixin, forms.Form):
         ),
     )
 
-    def __init__(self, *args, period: datetime.date, **kwargs):
+    def __init__(self, *args, period: datetime.date, carried_from=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["period"].choices = reporting_periods(period)
         self.initial.setdefault("period", period.isoformat())
+        # Copy-forward: a new month starts from the previous update's values.
+        self.carried_from = carried_from
+        if carried_from is not None:
+            for name, value in carried_from.carried_values().items():
+                self.initial.setdefault(name, value)
         choices = scale_choices(settings.PMO_RAG_SCALE)
         for name in (
             "delivery_confidence",
@@ -231,6 +237,28 @@ class StatusUpdateForm(GovukFormMixin, forms.Form):
         self.fields["delivery_confidence"].error_messages["required"] = (
             "Choose the overall delivery confidence"
         )
+
+    @cached_property
+    def carried(self) -> dict[str, str]:
+        """Each field still holding the previous update's value, with the
+        words that mark it ("Carried from October 2026"): all of them on a new
+        form, and on a form sent back with errors, those not changed."""
+        if self.carried_from is None:
+            return {}
+        mark = f"Carried from {self.carried_from.period:%B %Y}"
+        carried = {}
+        for name, value in self.carried_from.carried_values().items():
+            if not value:
+                continue
+            shown = self.data.get(name, "") if self.is_bound else value
+            if _same_text(shown, value):
+                carried[name] = mark
+        return carried
+
+
+def _same_text(a: str, b: str) -> bool:
+    """Equal as a person reads them: browsers send textareas with CRLF."""
+    return a.replace("\r\n", "\n").strip() == b.replace("\r\n", "\n").strip()
 
 
 RAG_LABELS = dict(RAG.choices)

@@ -282,6 +282,11 @@ class StatusUpdate(models.Model):
     override_justification = models.TextField(blank=True)
     submitted_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
     submitted_at = models.DateTimeField(default=timezone.now)
+    no_change = models.BooleanField(
+        "No change confirmed",
+        default=False,
+        help_text="Submitted with one click as unchanged since the project's previous update.",
+    )
     # Derived: the project's newest update. Kept by StatusUpdate.objects.mark_latest().
     is_latest = models.BooleanField(default=False, editable=False)
 
@@ -302,6 +307,25 @@ class StatusUpdate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project.reference} {self.period:%b %Y}"
+
+    # What a new month's update starts from (copy-forward). The override's
+    # justification is not carried: the honesty rule asks for it afresh each
+    # month, so a carried Green with an overdue milestone is still refused.
+    CARRIED_FIELDS = (
+        "delivery_confidence",
+        "schedule_rag",
+        "cost_rag",
+        "benefits_rag",
+        "resources_rag",
+        "risk_rag",
+        "progress",
+        "next_steps",
+        "issues_and_decisions",
+        "path_to_green",
+    )
+
+    def carried_values(self) -> dict[str, str]:
+        return {name: getattr(self, name) for name in self.CARRIED_FIELDS}
 
 
 class MilestoneQuerySet(models.QuerySet):

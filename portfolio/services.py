@@ -318,6 +318,7 @@ def status_update_submit(
     issues_and_decisions: str = "",
     path_to_green: str = "",
     override_justification: str = "",
+    no_change: bool = False,
     today: datetime.date | None = None,
 ) -> StatusUpdate:
     """Submit the month's highlight report, applying the honesty rule."""
@@ -362,19 +363,46 @@ def status_update_submit(
         honesty_override=override,
         override_justification=override_justification.strip() if override else "",
         submitted_by=user,
+        no_change=no_change,
     )
     update.full_clean()
-    _attribute(
-        update,
-        f"Honesty rule overridden: {update.override_justification}"
-        if override
-        else f"Update for {period:%B %Y} submitted",
-        user,
-    )
+    if override:
+        reason = f"Honesty rule overridden: {update.override_justification}"
+    elif no_change:
+        reason = f"Update for {period:%B %Y} submitted: no change confirmed"
+    else:
+        reason = f"Update for {period:%B %Y} submitted"
+    _attribute(update, reason, user)
     with datacache.project_rows(project.pk, StatusUpdate):
         update.save()
         StatusUpdate.objects.mark_latest([project.pk])
     return update
+
+
+def previous_update(project: Project, period: datetime.date) -> StatusUpdate | None:
+    """The update a new month's starts from: the project's latest before it."""
+    return project.status_updates.filter(period__lt=first_of_month(period)).first()
+
+
+def status_update_confirm_no_change(
+    *, project: Project, user, period: datetime.date, today: datetime.date | None = None
+) -> StatusUpdate:
+    """One click for a quiet project: this month's update is last update's
+    values, submitted by this user as a real submission, under the same
+    honesty rule (a carried Green with an overdue milestone is refused)."""
+    previous = previous_update(project, period)
+    if previous is None:
+        raise ValidationError(
+            {"period": "There is no earlier update to carry forward. Complete the update below"}
+        )
+    return status_update_submit(
+        project=project,
+        user=user,
+        period=period,
+        no_change=True,
+        today=today,
+        **previous.carried_values(),
+    )
 
 
 # --- Milestones, RAID, dependencies and gates ------------------------------

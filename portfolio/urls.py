@@ -19,6 +19,11 @@ urlpatterns = [
     path("projects/<str:reference>/tabs/<slug:tab_id>/", views.project_tab, name="tab"),
     path("projects/<str:reference>/edit/", views.project_edit, name="edit"),
     path("projects/<str:reference>/updates/new/", views.update_new, name="update_new"),
+    path(
+        "projects/<str:reference>/updates/no-change/",
+        views.update_no_change,
+        name="update_no_change",
+    ),
 ]
 
 # Milestones, RAID items, dependencies and gates share one add/edit view.

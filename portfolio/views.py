@@ -19,7 +19,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 
 from pmo.charts import RAG_COLOURS, bar_figure
 from pmo.datacache import Fragment
@@ -613,19 +613,52 @@ def project_tab(request, reference: str, tab_id: str):
 def update_new(request, reference: str):
     project = _get_project(request, reference, "update_project")
     period = selectors.current_period()
-    form = StatusUpdateForm(request.POST or None, period=period)
-    counts = services.honesty_counts(project)
+    previous = services.previous_update(project, period)
+    form = StatusUpdateForm(request.POST or None, period=period, carried_from=previous)
     if request.method == "POST" and form.is_valid():
         try:
-            services.status_update_submit(project=project, user=request.user, **form.cleaned_data)
+            update = services.status_update_submit(
+                project=project, user=request.user, **form.cleaned_data
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(
-                request,
-                f"Update for {form.cleaned_data['period']:%B %Y} submitted for {project.reference}",
-            )
-            return redirect(f"/projects/{project.reference}/?tab=updates#updates")
+            return _update_submitted(request, project, update)
+    return _update_form_page(request, project, period, form)
+
+
+@require_POST
+def update_no_change(request, reference: str):
+    """'No change since October': one click submits last update's values as
+    this month's, by this user. If the honesty rule refuses them, the form
+    opens with those values and the reason, for the PM to change or justify."""
+    project = _get_project(request, reference, "update_project")
+    period = selectors.current_period()
+    try:
+        update = services.status_update_confirm_no_change(
+            project=project, user=request.user, period=period
+        )
+    except ValidationError as error:
+        previous = services.previous_update(project, period)
+        carried = previous.carried_values() if previous else {}
+        form = StatusUpdateForm(
+            {"period": period.isoformat(), **carried}, period=period, carried_from=previous
+        )
+        form.is_valid()
+        form.add_error(None, error)
+        return _update_form_page(request, project, period, form)
+    return _update_submitted(request, project, update)
+
+
+def _update_submitted(request, project, update):
+    confirmed = ": no change since the previous update" if update.no_change else ""
+    messages.success(
+        request, f"Update for {update.period:%B %Y} submitted for {project.reference}{confirmed}"
+    )
+    return redirect(f"/projects/{project.reference}/?tab=updates#updates")
+
+
+def _update_form_page(request, project, period, form):
     return render(
         request,
         "portfolio/update_form.html",
@@ -633,7 +666,10 @@ def update_new(request, reference: str):
             "form": form,
             "project": project,
             "period": period,
-            "counts": counts,
+            "counts": services.honesty_counts(project),
+            # Offered only while this month has no update to clash with.
+            "may_confirm_no_change": form.carried_from is not None
+            and not project.status_updates.filter(period=period).exists(),
             # Said before anyone types a report that cannot be saved.
             "locked": services.locked_period_message(period) if period_is_locked(period) else "",
         },

@@ -17,6 +17,12 @@ document.querySelectorAll('[data-module="govuk-tabs"]').forEach((tabs) => {
 
 initAll();
 
+// Copy-forward: a value carried from last month loses its mark once changed.
+document.querySelectorAll("[data-carried-mark]").forEach((mark) => {
+  const field = document.getElementById(mark.closest("label").htmlFor);
+  if (field) field.addEventListener("input", () => mark.remove(), { once: true });
+});
+
 function drawCharts(root) {
   const charts = root.querySelectorAll("[data-plotly-figure]");
   if (!charts.length || !window.Plotly) return;

@@ -5,6 +5,8 @@ projects they manage ("own") and is refused on anyone else's ("other").
 Creating and editing projects, and recording gates, is for the PMO.
 """
 
+from dateutil.relativedelta import relativedelta
+
 from pmo.permissions import Role
 from portfolio.models import Stage
 from portfolio.selectors import current_period
@@ -18,6 +20,7 @@ from tests.portfolio.factories import (
     MilestoneFactory,
     ProjectFactory,
     RiskFactory,
+    StatusUpdateFactory,
     UserFactory,
 )
 
@@ -28,6 +31,8 @@ SAVED_BY_PMO = statuses(302, allowed={Role.PMO})
 SAVED_BY_PMO_OR_PM = statuses(302, allowed={Role.PMO, Role.PROJECT_MANAGER})
 # Read-only pages refuse POST (405), as in the other apps.
 READ_ONLY_POST = method_not_allowed()
+# An action that only posts refuses GET (405) the same way.
+POST_ONLY_GET = method_not_allowed()
 PROJECT_TABS = (
     "overview",
     "updates",
@@ -50,6 +55,8 @@ def build(world: dict) -> None:
     world.setdefault("own_project", own)
     world.setdefault("other_project", other)
     world["register"] = {"own": own, "other": other}
+    for project in (own, other):
+        StatusUpdateFactory(project=project, period=current_period() - relativedelta(months=1))
     for name, project in (("own", own), ("other", other)):
         world["register"][f"{name}_records"] = {
             "milestones": MilestoneFactory(project=project),
@@ -253,6 +260,19 @@ ROUTES = [
         post=SAVED_BY_PMO,
         kwargs=_project("other"),
         post_data=_update_form,
+    ),
+    # "No change since ...": the world's projects reported last month.
+    Route(
+        "portfolio:update_no_change",
+        get=POST_ONLY_GET,
+        post=SAVED_BY_PMO_OR_PM,
+        kwargs=_project("own"),
+    ),
+    Route(
+        "portfolio:update_no_change",
+        get=POST_ONLY_GET,
+        post=SAVED_BY_PMO,
+        kwargs=_project("other"),
     ),
     *_record_routes(),
 ]
