@@ -45,3 +45,110 @@ def bar_figure(labels, values, *, colours=None, title="", x_title="", y_title=""
         },
         "config": {"displayModeBar": False},
     }
+
+
+def timeline_figure(lanes: list[dict], *, today) -> dict:
+    """Milestones and gates on one date axis, a lane each, earliest at the
+    top. A lane is {"label", "baseline", "date", "kind", "status"}: a
+    milestone's baseline is joined to its forecast (or actual) date so that
+    slippage shows as a line; a gate is a single diamond. Dates are ISO
+    strings so Plotly reads a date axis."""
+    labels = [lane["label"] for lane in lanes]
+    slips_x: list = []
+    slips_y: list = []
+    for lane in lanes:
+        if lane.get("baseline") and lane["baseline"] != lane["date"]:
+            slips_x += [lane["baseline"].isoformat(), lane["date"].isoformat(), None]
+            slips_y += [lane["label"], lane["label"], None]
+    traces = []
+    if slips_x:
+        traces.append(
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "name": "Slippage from baseline",
+                "x": slips_x,
+                "y": slips_y,
+                "line": {"color": "#505a5f", "width": 2},
+                "hoverinfo": "skip",
+            }
+        )
+    baselines = [lane for lane in lanes if lane.get("baseline")]
+    if baselines:
+        traces.append(
+            {
+                "type": "scatter",
+                "mode": "markers",
+                "name": "Baseline",
+                "x": [lane["baseline"].isoformat() for lane in baselines],
+                "y": [lane["label"] for lane in baselines],
+                "marker": {"symbol": "circle-open", "size": 11, "color": "#505a5f"},
+                "hovertemplate": "%{y}<br>Baseline %{x|%d %b %Y}<extra></extra>",
+            }
+        )
+    for status, colour, symbol in TIMELINE_MARKS:
+        points = [lane for lane in lanes if lane["status"] == status]
+        if points:
+            traces.append(
+                {
+                    "type": "scatter",
+                    "mode": "markers",
+                    "name": status,
+                    "x": [lane["date"].isoformat() for lane in points],
+                    "y": [lane["label"] for lane in points],
+                    "marker": {"symbol": symbol, "size": 13, "color": colour},
+                    "hovertemplate": f"%{{y}}<br>{status} %{{x|%d %b %Y}}<extra></extra>",
+                }
+            )
+    return {
+        "data": traces,
+        "layout": {
+            **BASE_LAYOUT,
+            "margin": {"l": 260, "r": 20, "t": 30, "b": 40},
+            "height": max(220, 40 * len(labels) + 100),
+            "showlegend": True,
+            "legend": {"orientation": "h", "y": -0.15},
+            "xaxis": {"type": "date", "tickformat": "%b %Y"},
+            "yaxis": {
+                "type": "category",
+                "categoryorder": "array",
+                "categoryarray": list(reversed(labels)),
+                "automargin": True,
+            },
+            "shapes": [
+                {
+                    "type": "line",
+                    "xref": "x",
+                    "yref": "paper",
+                    "x0": today.isoformat(),
+                    "x1": today.isoformat(),
+                    "y0": 0,
+                    "y1": 1,
+                    "line": {"color": "#1d70b8", "dash": "dot"},
+                }
+            ],
+            "annotations": [
+                {
+                    "x": today.isoformat(),
+                    "y": 1,
+                    "xref": "x",
+                    "yref": "paper",
+                    "text": "Today",
+                    "showarrow": False,
+                    "yanchor": "bottom",
+                }
+            ],
+        },
+        "config": {"displayModeBar": False},
+    }
+
+
+# Status words as in the milestones table and gates tab, each with its own
+# marker shape so that colour is never the only difference (WCAG 1.4.1).
+TIMELINE_MARKS = (
+    ("Achieved", "#00703c", "circle"),
+    ("Overdue", "#d4351c", "x"),
+    ("Planned", "#1d70b8", "circle"),
+    ("Gate decided", "#00703c", "diamond"),
+    ("Gate ahead", "#1d70b8", "diamond-open"),
+)

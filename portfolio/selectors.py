@@ -386,6 +386,39 @@ def worst_red_projects(limit: int) -> QuerySet[Project]:
     return red_projects().filter(first_of_each)[:limit]
 
 
+def timeline_lanes(milestones, gates, today: datetime.date) -> list[dict]:
+    """A project's milestones and gates in date order, one lane each, for
+    its timeline chart and the table beside it."""
+    lanes = []
+    for m in milestones:
+        if m.actual_date:
+            status = "Achieved"
+        else:
+            status = "Overdue" if m.is_overdue(today) else "Planned"
+        lanes.append(
+            {
+                "label": m.title,
+                "baseline": m.baseline_date,
+                "date": m.actual_date or m.forecast_date,
+                "kind": "Milestone",
+                "status": status,
+            }
+        )
+    for gate in gates:
+        outcome = gate.get_decision_display()
+        lanes.append(
+            {
+                "label": gate.get_gate_display(),
+                "baseline": None,
+                "date": gate.decided_on,
+                "kind": "Gate",
+                "status": "Gate decided" if gate.decision else "Gate ahead",
+                "outcome": outcome,
+            }
+        )
+    return sorted(lanes, key=lambda lane: (lane["date"], lane["kind"], lane["label"]))
+
+
 def overdue_milestones(today: datetime.date | None = None, projects=None) -> QuerySet[Milestone]:
     """Open milestones forecast before today, soonest first, of reporting
     projects (or of the given projects)."""

@@ -21,7 +21,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
-from pmo.charts import RAG_COLOURS, bar_figure
+from pmo.charts import RAG_COLOURS, bar_figure, timeline_figure
 from pmo.datacache import Fragment
 from pmo.permissions import can, require
 from pmo.reports import period_is_locked
@@ -447,7 +447,12 @@ def _milestones_context(project) -> dict:
     milestones = list(project.milestones.all())
     for milestone in milestones:
         milestone.overdue = milestone.is_overdue(today)
-    return {"milestones": milestones}
+    timeline = selectors.timeline_lanes(milestones, project.gate_decisions.all(), today)
+    return {
+        "milestones": milestones,
+        "timeline": timeline,
+        "timeline_figure": timeline_figure(timeline, today=today) if timeline else None,
+    }
 
 
 def _raid_context(project) -> dict:

@@ -109,7 +109,7 @@ def test_the_page_is_within_the_query_budget_for_every_role(
 TAB_QUERIES = {
     "overview": ["services", "priorities", "tags"],
     "updates": ["status updates with who submitted them"],
-    "milestones": ["milestones"],
+    "milestones": ["milestones", "gate decisions, for the timeline"],
     "raid": ["risks with owners", "issues with owners", "assumptions", "decisions"],
     "dependencies": ["dependencies out with targets", "dependencies in with sources"],
     "gates": ["gate decisions with recorder", "gate overrides with who"],
