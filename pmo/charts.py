@@ -152,3 +152,32 @@ TIMELINE_MARKS = (
     ("Gate decided", "#00703c", "diamond"),
     ("Gate ahead", "#1d70b8", "diamond-open"),
 )
+
+
+def stacked_bar_figure(categories, series, *, x_title="") -> dict:
+    """Horizontal bars, one per category, stacked from `series`: a list of
+    (name, values) with a value per category, the first at the top."""
+    return {
+        "data": [
+            {
+                "type": "bar",
+                "orientation": "h",
+                "name": name,
+                "y": list(categories),
+                "x": list(values),
+                "marker": {"color": PALETTE[index % len(PALETTE)]},
+                "hovertemplate": f"%{{y}}<br>{name}: %{{x}}<extra></extra>",
+            }
+            for index, (name, values) in enumerate(series)
+        ],
+        "layout": {
+            **BASE_LAYOUT,
+            "barmode": "stack",
+            "margin": {"l": 200, "r": 20, "t": 30, "b": 60},
+            "height": max(240, 50 * len(categories) + 120),
+            "legend": {"orientation": "h", "traceorder": "normal", "y": -0.35},
+            "xaxis": {"title": {"text": x_title}, "rangemode": "tozero"},
+            "yaxis": {"autorange": "reversed", "automargin": True},
+        },
+        "config": {"displayModeBar": False},
+    }

@@ -28,7 +28,7 @@ from django.db.models import (
     Subquery,
     Window,
 )
-from django.db.models.functions import Coalesce, Rank
+from django.db.models.functions import Coalesce, Rank, RowNumber
 
 from portfolio.models import Project, Service, Stage
 from prioritisation.models import (
@@ -38,6 +38,7 @@ from prioritisation.models import (
     Dimension,
     ModelStatus,
     Phase,
+    PhaseChoice,
     PriorityRange,
     ScoringModel,
 )
@@ -756,3 +757,84 @@ def what_if_preview(draft: ScoringModel) -> Preview:
         for reference in CalibrationReference.objects.select_related("project")
     ]
     return Preview(movers, counts, calibration, len(current))
+
+
+# --- Roadmap -----------------------------------------------------------------
+
+ROADMAP_CELL_LIMIT = 8
+
+
+@dataclass
+class RoadmapCell:
+    count: int = 0
+    projects: list = field(default_factory=list)
+
+    @property
+    def more(self) -> int:
+        return self.count - len(self.projects)
+
+
+@dataclass
+class Roadmap:
+    """Projects by workstream and phase: Now, Next, Later, each target
+    quarter in date order, and those not phased yet. Each cell holds its
+    count and its first few projects by number."""
+
+    columns: list[str]
+    # (workstream, its cells in the columns' order)
+    rows: list[tuple[str, list[RoadmapCell]]]
+
+    def totals(self) -> list[int]:
+        return [sum(cells[i].count for _, cells in self.rows) for i in range(len(self.columns))]
+
+
+def _roadmap_key(phase: str | None, quarter: datetime.date | None) -> str:
+    if phase is None:
+        return "unphased"
+    return f"quarter:{quarter.isoformat()}" if quarter else phase
+
+
+def roadmap() -> Roadmap:
+    """Two queries however many projects: the counts by workstream and
+    phase, and the first few of each cell (a window over the same split)."""
+    projects = Project.objects.filter(stage__in=PRIORITISED_STAGES)
+    split = ("workstream__name", "phase__phase", "phase__target_quarter")
+    counts = projects.values(*split).annotate(n=Count("pk")).order_by()
+    first_few = (
+        projects.annotate(
+            place=Window(
+                RowNumber(),
+                partition_by=[F(name) for name in split],
+                order_by=F("number").asc(),
+            )
+        )
+        .filter(place__lte=ROADMAP_CELL_LIMIT)
+        .values("reference", "title", *split)
+        .order_by("number")
+    )
+    quarters = sorted(
+        {row["phase__target_quarter"] for row in counts if row["phase__target_quarter"]}
+    )
+    columns = [(PhaseChoice.NOW, "Now"), (PhaseChoice.NEXT, "Next"), (PhaseChoice.LATER, "Later")]
+    columns += [(f"quarter:{q.isoformat()}", quarter_label(q)) for q in quarters]
+    columns += [("unphased", "Not phased yet")]
+    by_workstream: dict[str, dict[str, RoadmapCell]] = {}
+
+    def cell(row) -> RoadmapCell:
+        cells = by_workstream.setdefault(row["workstream__name"] or "", {})
+        key = _roadmap_key(row["phase__phase"], row["phase__target_quarter"])
+        return cells.setdefault(key, RoadmapCell())
+
+    for row in counts:
+        cell(row).count = row["n"]
+    for row in first_few:
+        cell(row).projects.append(row)
+    names = sorted(by_workstream, key=lambda name: (name == "", name))
+    rows = [
+        (
+            name or "No workstream",
+            [by_workstream[name].get(key, RoadmapCell()) for key, _ in columns],
+        )
+        for name in names
+    ]
+    return Roadmap([label for _, label in columns], rows)

@@ -12,6 +12,7 @@ urlpatterns = [
     path("ranking/export/", views.ranking_export, name="ranking_export"),
     path("phase/<str:reference>/", views.set_phase, name="set_phase"),
     path("capacity/", views.capacity, name="capacity"),
+    path("roadmap/", views.roadmap, name="roadmap"),
     path("moderation/", views.moderation, name="moderation"),
     path("models/", views.models_list, name="models"),
     path("models/new-draft/", views.model_draft_create, name="model_draft_create"),

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from benefits.models import BenefitActual, BenefitYear, FinancialBenefit
+from pmo.charts import stacked_bar_figure
 from pmo.datacache import Fragment
 from pmo.permissions import can, require
 from portfolio.models import Directorate, Project, Service, Workstream
@@ -579,3 +580,33 @@ def calibration_remove(request, pk):
     services.calibration_remove(reference=reference)
     messages.success(request, f"{reference.project.reference} removed from the calibration set.")
     return redirect("prioritisation:calibration")
+
+
+# --- Roadmap -----------------------------------------------------------------
+
+
+@require_safe
+def roadmap(request):
+    """Now / Next / Later by workstream: where the phasing decisions leave
+    each workstream's projects (lower priority is phased later, not
+    rejected)."""
+    require(request, "view")
+    roadmap = selectors.roadmap()
+    figure = stacked_bar_figure(
+        [name for name, _ in roadmap.rows],
+        [
+            (label, [cells[i].count for _, cells in roadmap.rows])
+            for i, label in enumerate(roadmap.columns)
+        ],
+        x_title="Projects",
+    )
+    return render(
+        request,
+        "prioritisation/roadmap.html",
+        {
+            "roadmap": roadmap,
+            "totals": roadmap.totals(),
+            "figure": figure,
+            "cell_limit": selectors.ROADMAP_CELL_LIMIT,
+        },
+    )

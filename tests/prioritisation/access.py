@@ -31,6 +31,7 @@ ROUTES = [
         query="?format=xlsx",
     ),
     Route("prioritisation:capacity", post=method_not_allowed(), get=statuses(200)),
+    Route("prioritisation:roadmap", post=method_not_allowed(), get=statuses(200)),
     Route("prioritisation:moderation", post=method_not_allowed(), get=statuses(200, allowed=PMO)),
     Route("prioritisation:models", post=method_not_allowed(), get=statuses(200)),
     # The active version: everyone may read it; PMO's edit is refused with a
