@@ -342,7 +342,7 @@ def _by_figure(rows: list[dict], year_label: str) -> dict:
                 "x": labels,
                 "y": [float(r[f"{m}_{INCREMENTAL}"]) for r in groups],
                 "marker": {"color": PALETTE[i], "line": {"color": "#0b0c0c", "width": 1}},
-                "hovertemplate": "%{x}: £%{y:,.0f}<extra>%{fullData.name}</extra>",
+                "hovertemplate": "%{x}: £%{y:,.2f}<extra>%{fullData.name}</extra>",
             }
             for i, m in enumerate(MEASURES)
         ],
@@ -483,15 +483,20 @@ class _Facts:
                 "view_labels": VIEW_LABELS,
             },
             tables=[
+                # The year is in the title (the About sheet lists it), not in
+                # the sheet name: "2026/27" cannot go in one, and a name with
+                # the year and "MTFP category" would pass Excel's 31 characters.
                 Table(
-                    f"Benefits {self.year_label} by directorate".replace("/", "-"),
+                    f"Benefits {self.year_label} by benefiting directorate",
                     _view_columns("Benefiting directorate"),
                     _view_rows(by_directorate),
+                    sheet="Benefits by directorate",
                 ),
                 Table(
-                    f"Benefits {self.year_label} by MTFP category".replace("/", "-"),
+                    f"Benefits {self.year_label} by MTFP savings category",
                     _view_columns("MTFP category"),
                     _view_rows(by_category),
+                    sheet="Benefits by MTFP category",
                 ),
                 Table(
                     "Slipped and lost this month",

@@ -44,7 +44,7 @@ import io
 import json
 import logging
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -95,12 +95,22 @@ class ReportError(Exception):
 
 @dataclass
 class Table:
-    """One table of a section: an XLSX sheet and, if `csv`, part of the CSV."""
+    """One table of a section: an XLSX sheet and, if `csv`, part of the CSV.
+
+    The sheet is named `sheet`, or the title if that is short enough: Excel
+    allows 31 characters, none of [ ] : * ? / \\, and one name per workbook.
+    A name is chosen, never cut: a title over the limit needs a `sheet`, and
+    the title itself is listed on the workbook's "About this pack" sheet."""
 
     title: str
     columns: Sequence[Column]
     rows: list[Sequence]
     csv: bool = False
+    sheet: str = ""
+
+    @property
+    def sheet_name(self) -> str:
+        return self.sheet or self.title
 
 
 @dataclass
@@ -226,24 +236,38 @@ def collect_sections(
 
 # --- Writing a pack -------------------------------------------------------
 
+ABOUT_SHEET = "About this pack"
 
-def _sheet_names(tables: Sequence[Table]) -> Iterator[str]:
-    seen: set[str] = set()
+
+SHEET_NAME_LIMIT = 31
+_NOT_IN_A_SHEET_NAME = re.compile(r"[\[\]:*?/\\]")
+
+
+def sheet_names(tables: Sequence[Table]) -> list[str]:
+    """Each table's sheet name, checked rather than mended: a name cut at 31
+    characters or given a "(2)" tells the reader nothing, so a pack whose
+    tables break Excel's rules fails, naming the table (a programming error
+    the pack tests catch)."""
+    names, seen = [], {ABOUT_SHEET.lower()}
     for table in tables:
-        base = re.sub(r"[\[\]:*?/\\]", "-", table.title)[:31] or "Sheet"
-        name, n = base, 2
-        while name.lower() in seen:
-            suffix = f" ({n})"
-            name, n = base[: 31 - len(suffix)] + suffix, n + 1
+        name = table.sheet_name
+        if not name or len(name) > SHEET_NAME_LIMIT or _NOT_IN_A_SHEET_NAME.search(name):
+            raise ReportError(
+                f"The pack table '{table.title}' needs a sheet name of 1 to {SHEET_NAME_LIMIT} "
+                "characters with none of [ ] : * ? / \\ (give the Table a sheet=...)."
+            )
+        if name.lower() in seen:
+            raise ReportError(f"Two pack tables would share the sheet name '{name}'.")
         seen.add(name.lower())
-        yield name
+        names.append(name)
+    return names
 
 
 def xlsx_bytes(run: ReportRun, sections: Sequence[Section]) -> bytes:
     buffer = io.BytesIO()
     workbook = new_workbook(buffer)
     tables = [table for section in sections for table in section.tables]
-    names = list(_sheet_names(tables))
+    names = sheet_names(tables)
     about = [
         ("Report", run.get_report_type_display()),
         ("Period", run.period_label),
@@ -252,7 +276,7 @@ def xlsx_bytes(run: ReportRun, sections: Sequence[Section]) -> bytes:
         ("Organisation", settings.PMO_ORGANISATION_NAME),
         *((f"Sheet: {name}", table.title) for name, table in zip(names, tables, strict=True)),
     ]
-    add_sheet(workbook, "About this pack", [Column("Item"), Column("Value")], about)
+    add_sheet(workbook, ABOUT_SHEET, [Column("Item"), Column("Value")], about)
     for name, table in zip(names, tables, strict=True):
         add_sheet(workbook, name, table.columns, table.rows)
     workbook.close()

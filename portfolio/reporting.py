@@ -43,8 +43,9 @@ TOP_RISKS = 10
 NO_UPDATE = "No update"
 
 # Counts by range come from prioritisation: `range_counts()` gives
-# [(RangeInfo, count)] for the active scoring model (moderated scores only),
-# and `unscored_count()` the live projects with no moderated score yet.
+# [(RangeInfo, count)] for the active scoring model, counted as on the grid
+# (moderated scores only, closed and stopped projects left off), and
+# `unscored_count()` the live projects with no moderated score yet.
 RANGE_COUNTS = ("prioritisation.selectors", "range_counts")
 NOT_SCORED = "No moderated score yet"
 
@@ -387,7 +388,7 @@ class _PortfolioFacts:
                 ],
             ),
             Table(
-                "Movers",
+                "Delivery confidence movers",
                 [
                     Column("Movement"),
                     Column("Reference"),
@@ -410,14 +411,10 @@ class _PortfolioFacts:
                 ],
             ),
         ]
-        if ranges is not None:
-            tables.append(
-                Table(
-                    "Projects by range",
-                    [Column("Range"), Column("Projects", "integer")],
-                    [[row["label"], row["count"]] for row in ranges],
-                )
-            )
+        # The counts by range have no sheet here: they are the grid's own
+        # counts (prioritisation.selectors.range_counts), and the grid's
+        # section of this pack writes them, with each range's route, to the
+        # workbook's "Projects by range" sheet. One figure, one sheet.
         return Section(
             key="portfolio-overview",
             title="The portfolio at a glance",

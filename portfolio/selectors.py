@@ -213,8 +213,8 @@ def range_choices() -> list[tuple[str, str]]:
 
 
 def range_counts() -> list[tuple]:
-    """Projects in each range of the active model, for the dashboard; empty
-    if no scoring model is active."""
+    """Projects in each range of the active model, counted as on the grid,
+    for the dashboard; empty if no scoring model is active."""
     return prioritisation.range_counts()
 
 

@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.utils.safestring import SafeString, mark_safe
 
 from pmo.charts import BASE_LAYOUT
+from pmo.templatetags.pmo import money_exact
 from prioritisation.scoring import Tier
 from prioritisation.selectors import GridPoint, RangeInfo
 
@@ -176,4 +177,4 @@ def figure_json(figure: dict) -> SafeString:
 def _money(value) -> str:
     if value is None:
         return "not recorded"
-    return f"£{value:,.0f}"
+    return money_exact(value)

@@ -64,9 +64,10 @@ def _glyph(tier: Tier) -> str:
 
 def _grid_section(key: str, title: str, model, rows) -> Section:
     ranges = selectors.ranges_of(model)
-    # The scatter and the matrix take the grid page's narrow points.
+    # The scatter and the matrix take the grid page's narrow points; the
+    # counts per range are the grid page's own (one definition, one query).
     points = selectors.grid_points()
-    counts = selectors.tier_counts(points, ranges)
+    counts = selectors.range_counts()
     matrix = selectors.count_matrix(points, model)
     figure = grid_figure(
         points,

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime
 from bisect import bisect_right
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -145,12 +144,15 @@ def active_ranges() -> list[RangeInfo]:
     ]
 
 
-def range_counts() -> list[tuple[RangeInfo, int]]:
-    """How many projects sit in each range of the active model (moderated
-    scores only), for the dashboard: "how many major and smaller projects".
+def range_counts(filters: ProjectFilters | None = None) -> list[tuple[RangeInfo, int]]:
+    """How many projects sit in each range of the active model: the projects
+    on the grid (a moderated score, in the prioritised stages unless a stage
+    filter asks otherwise), counted by their tier. The one definition the
+    grid page, the dashboard and both packs use, so they cannot disagree.
     One query; empty if no model is active."""
     in_range = (
-        Assessment.objects.filter(is_current=True, model=OuterRef("model"), tier=OuterRef("tier"))
+        (filters or ProjectFilters())
+        .apply(Assessment.objects.filter(is_current=True, tier=OuterRef("tier")))
         .order_by()
         .values("tier")
         .annotate(n=Count("pk"))
@@ -452,13 +454,6 @@ def count_matrix(rows: list[GridPoint], model: ScoringModel) -> list[list[Matrix
             (bisect_right(impact_edges, row.impact), bisect_right(risk_edges, row.risk))
         ].count += 1
     return [[matrix[(i.index, r.index)] for r in risk_bands] for i in reversed(impact_bands)]
-
-
-def tier_counts(rows: list[ScoredProject], ranges: list[RangeInfo]) -> list[tuple[RangeInfo, int]]:
-    counts = defaultdict(int)
-    for row in rows:
-        counts[row.tier] += 1
-    return [(r, counts[r.tier]) for r in ranges]
 
 
 # --- Change load -------------------------------------------------------------

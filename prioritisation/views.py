@@ -115,7 +115,7 @@ def _grid_context(request, *, present: bool) -> dict:
         "matrix": matrix,
         "risk_bands": [cell.risk_band for cell in matrix[0]],
         "selected": selected,
-        "tier_counts": selectors.tier_counts(rows, ranges),
+        "tier_counts": selectors.range_counts(filters),
         "unscored": selectors.unscored_count(filters),
         "size": size,
         "size_label": size_label,

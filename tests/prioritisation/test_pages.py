@@ -242,5 +242,5 @@ def test_bubbles_sized_by_savings_use_this_years_forecast_budget_effect(client_a
         for trace in response.context["figure"]["data"]
         for row in trace.get("customdata", [])
     ]
-    assert "£250,000" in sizes
+    assert "£250,000.00" in sizes
     assert "Annual savings are not recorded" not in response.content.decode()

@@ -29,8 +29,9 @@ def test_the_grid_reads_a_fixed_number_of_queries(client_as, portfolio, django_a
     # grid is served from the cache); the active model, its criteria, its
     # ranges; the grid's points (one
     # narrow row per current assessment, no model instances); every model's
-    # ranges; the unscored count; the directorate and workstream filter choices.
-    with django_assert_num_queries(SIGNED_IN + 1 + 3 + 1 + 1 + 1 + 2):
+    # ranges; the count per range (range_counts, as the pack and dashboard
+    # count); the unscored count; the directorate and workstream filter choices.
+    with django_assert_num_queries(SIGNED_IN + 1 + 3 + 1 + 1 + 1 + 1 + 2):
         response = client.get("/prioritisation/grid/")
     assert len(response.context["rows"]) == len(portfolio)
 

@@ -4,11 +4,13 @@ and dashboard, and the moderation queue."""
 import pytest
 
 from pmo.permissions import Role
-from portfolio.models import Project
+from portfolio.models import Project, Stage
 from prioritisation.models import AssessmentStatus
 from prioritisation.scoring import Tier, priority_ranks
 from prioritisation.selectors import (
+    ProjectFilters,
     current_ranges,
+    grid_points,
     open_assessments,
     projects_in_tier,
     range_counts,
@@ -75,6 +77,22 @@ def test_range_counts_gives_the_dashboard_the_number_in_each_range():
         ("Service-led", 1),
         ("Review or phase later", 0),
     ]
+
+
+def test_range_counts_leave_closed_and_stopped_projects_off_as_the_grid_does(
+    django_assert_num_queries,
+):
+    score(ProjectFactory(), impact=1, risk=1)
+    score(ProjectFactory(stage=Stage.CLOSED), impact=1, risk=1)
+    score(ProjectFactory(stage=Stage.STOPPED), impact=1, risk=1)
+
+    # the active model's ranges, each with its count as a subquery
+    with django_assert_num_queries(1):
+        counts = {info.name: n for info, n in range_counts()}
+    closed = {info.name: n for info, n in range_counts(ProjectFilters(stage=Stage.CLOSED))}
+
+    assert counts["Service-led"] == 1 == len(grid_points())
+    assert closed["Service-led"] == 1  # a stage filter that asks for them counts them
 
 
 def test_the_database_ranks_as_the_scoring_rules_do_ties_included():

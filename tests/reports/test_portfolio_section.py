@@ -138,7 +138,9 @@ def test_the_range_counts_appear_once_prioritisation_provides_them(monkeypatch):
     overview = _sections()["portfolio-overview"]
 
     assert overview.figures["ranges"] == {"Range 1": 1}
-    assert "Projects by range" in [t.title for t in overview.tables]
+    assert overview.context["ranges"] == [{"label": "Range 1", "count": 1}]
+    # Its sheet is the grid section's: one figure, one sheet in the workbook.
+    assert "Projects by range" not in [t.title for t in overview.tables]
 
 
 @pytest.mark.django_db
