@@ -455,18 +455,6 @@ def record_update(
         return _save(instance, reason, user)
 
 
-def milestone_create(*, project: Project, user, **fields: Any) -> Milestone:
-    return record_create(model=Milestone, project=project, user=user, **fields)
-
-
-def risk_create(*, project: Project, user, **fields: Any) -> Risk:
-    return record_create(model=Risk, project=project, user=user, **fields)
-
-
-def issue_create(*, project: Project, user, **fields: Any) -> Issue:
-    return record_create(model=Issue, project=project, user=user, **fields)
-
-
 @transaction.atomic
 def dependency_create(*, source: Project, user, **fields: Any) -> Dependency:
     dependency = Dependency(source=source, **fields)
