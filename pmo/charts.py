@@ -40,7 +40,9 @@ def bar_figure(labels, values, *, colours=None, title="", x_title="", y_title=""
         "layout": {
             **BASE_LAYOUT,
             "title": {"text": title},
-            "xaxis": {"title": {"text": x_title}},
+            # Long category names are turned and would be cut off at the
+            # bottom of a short chart: let the margin grow to fit them.
+            "xaxis": {"title": {"text": x_title}, "automargin": True},
             "yaxis": {"title": {"text": y_title}, "rangemode": "tozero"},
         },
         "config": {"displayModeBar": False},
