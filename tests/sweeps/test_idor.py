@@ -10,6 +10,7 @@ from django.urls import reverse
 from benefits.models import BenefitActual, FinancialBenefit
 from pmo.permissions import Role
 from portfolio.models import Milestone, StatusUpdate
+from portfolio.selectors import current_period
 from portfolio.urls import RECORD_URL_NAMES
 from prioritisation.models import Assessment
 from tests.benefits.factories import BenefitYearFactory, FinancialBenefitFactory, this_year
@@ -75,15 +76,16 @@ def test_a_monthly_update_cannot_be_moved_to_another_project_by_a_posted_field(c
         reverse("portfolio:update_new", kwargs={"reference": own.reference}), data
     )
     assert response.status_code == 302
-    assert StatusUpdate.objects.filter(project=other).count() == 0
-    assert StatusUpdate.objects.get(project=own).submitted_by == pm
+    this_month = StatusUpdate.objects.filter(period=current_period())
+    assert this_month.filter(project=other).count() == 0
+    assert this_month.get(project=own).submitted_by == pm
 
 
 def test_a_monthly_update_on_another_project_is_refused(client, pm, world):
     other = world["register"]["other"]
     url = reverse("portfolio:update_new", kwargs={"reference": other.reference})
     assert client.post(url, _update_form(world)).status_code == 403
-    assert not StatusUpdate.objects.filter(project=other).exists()
+    assert not StatusUpdate.objects.filter(project=other, period=current_period()).exists()
 
 
 def test_a_milestone_cannot_be_moved_to_another_project_by_a_posted_field(client, pm, world):
