@@ -359,7 +359,7 @@ def render_document(run: ReportRun, snapshot: str) -> str:
             "snapshot": snapshot,
             "organisation_name": settings.PMO_ORGANISATION_NAME,
             # Our own vendored files, checked by offline_chart_scripts.
-            "scripts": [mark_safe(text) for text in scripts],  # noqa: S308
+            "scripts": [mark_safe(text) for text in scripts],  # noqa: S308  # nosec B308 B703
         },
     )
 
