@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
+from benefits import services
 from benefits.models import (
     FinancialBenefit,
     KpiMeasurement,
@@ -45,6 +46,23 @@ class MoneyField(forms.CharField):
         if isinstance(value, Decimal):
             return f"{value:.2f}"
         return value
+
+
+def name_required_errors(form: forms.BaseForm, **specific: str) -> None:
+    """GOV.UK error messages for a missing answer, never Django's generic
+    "This field is required.": `specific` ones by field name, else "Enter
+    the <label>" ("Choose the <label>" for a choice)."""
+    for name, field in form.fields.items():
+        if name in specific:
+            message = specific[name]
+        else:
+            verb = (
+                "Choose"
+                if isinstance(field, forms.ChoiceField | forms.ModelChoiceField)
+                else "Enter"
+            )
+            message = f"{verb} the {str(field.label or name.replace('_', ' ')).lower()}"
+        field.error_messages["required"] = message
 
 
 class YearProfileMixin:
@@ -168,14 +186,7 @@ class BenefitForm(GovukFormMixin, YearProfileMixin, forms.ModelForm):
             self.fields["status"].choices = [
                 c for c in self.fields["status"].choices if c[0] != "written_off"
             ]
-        for field in self.fields.values():
-            label = str(field.label or "").lower()
-            verb = (
-                "Choose"
-                if isinstance(field, forms.ChoiceField | forms.ModelChoiceField)
-                else "Enter"
-            )
-            field.error_messages["required"] = f"{verb} the {label}"
+        name_required_errors(self)
         instance = self.instance
         initial = {"plan": {}, "forecast": {}}
         self.blank_initial = Decimal("0.00") if instance.pk else None
@@ -230,13 +241,53 @@ class ActualForm(GovukFormMixin, forms.Form):
         ),
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        name_required_errors(
+            self,
+            month="Enter the month the saving was realised",
+            amount="Enter the amount realised",
+            evidence="Enter the evidence for this actual",
+        )
+
 
 class SignOffForm(GovukFormMixin, forms.Form):
     note = forms.CharField(label="Sign-off note", widget=forms.Textarea, required=False)
 
+    def __init__(self, *args, running_year: str | None = None, **kwargs):
+        """`running_year` ("2026/27") when the year is still running: the
+        officer then confirms it (benefits.services.benefit_sign_off refuses
+        without), GOV.UK's warning text and a confirm checkbox."""
+        super().__init__(*args, **kwargs)
+        if running_year:
+            self.fields[services.RUNNING_YEAR_FIELD] = forms.BooleanField(
+                required=False,
+                label=(
+                    f"I am signing off {running_year} while it is still running, and any "
+                    "actual recorded later will need an adjustment with a reason"
+                ),
+                widget=forms.CheckboxInput(attrs={"class": "govuk-checkboxes__input"}),
+            )
+
+    @property
+    def running_year_confirmed(self) -> bool:
+        return bool(self.cleaned_data.get(services.RUNNING_YEAR_FIELD))
+
 
 class ReasonForm(GovukFormMixin, forms.Form):
     reason = forms.CharField(label="Reason", widget=forms.Textarea)
+
+    def full_clean(self):
+        # Subclasses relabel the reason ("Reason for re-baselining"), so the
+        # message follows the label it ends up with.
+        name_required_errors(self)
+        super().full_clean()
+
+
+class WriteOffForm(ReasonForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].label = "Reason for writing off the benefit"
 
 
 class RebaselineForm(ReasonForm, YearProfileMixin):
@@ -270,7 +321,9 @@ class ReprofileForm(ReasonForm, YearProfileMixin):
 
 
 class ForecastCellForm(forms.Form):
-    forecast = MoneyField(label="Forecast", required=True)
+    forecast = MoneyField(
+        label="Forecast", required=True, error_messages={"required": "Enter the forecast"}
+    )
 
 
 class ResolveFlagForm(GovukFormMixin, forms.Form):
@@ -291,6 +344,9 @@ class ResolveFlagForm(GovukFormMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        name_required_errors(
+            self, action="Choose whether they are distinct savings or the same saving"
+        )
         self.fields["duplicate"].queryset = FinancialBenefit.objects.select_related("project")
         self.fields["duplicate"].label_from_instance = lambda b: (
             f"{b.reference} {b.title} ({b.project.reference})"
@@ -319,6 +375,7 @@ class ImportUploadForm(GovukFormMixin, forms.Form):
         help_text="One row per benefit, with one column per financial year for plan and "
         f"forecast. Up to {settings.IMPORT_MAX_UPLOAD_BYTES // (1024 * 1024)} MB.",
         widget=forms.FileInput(attrs={"accept": ".xlsx,.csv"}),
+        error_messages={"required": "Choose a CSV or XLSX file of benefits to import"},
     )
 
     def clean_file(self):
@@ -413,6 +470,11 @@ class OutcomeForm(GovukFormMixin, forms.ModelForm):
         self.fields["project"].queryset = projects
         self.fields["owner"].queryset = people()
         self.fields["kind"].choices = [c for c in self.fields["kind"].choices if c[0]]
+        name_required_errors(
+            self,
+            project="Choose the project the outcome comes from",
+            kind="Choose whether the outcome is a measured KPI or a narrative",
+        )
 
 
 class MeasurementForm(GovukFormMixin, forms.ModelForm):
@@ -421,12 +483,22 @@ class MeasurementForm(GovukFormMixin, forms.ModelForm):
         fields = ["measured_on", "value", "note", "source"]
         widgets = {"measured_on": GovukDateInput}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        name_required_errors(
+            self, measured_on="Enter the date it was measured", value="Enter the value measured"
+        )
+
 
 class NarrativeForm(GovukFormMixin, forms.ModelForm):
     class Meta:
         model = NarrativeEntry
         fields = ["entry_date", "description", "evidence"]
         widgets = {"entry_date": GovukDateInput}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        name_required_errors(self, entry_date="Enter the date of the entry")
 
 
 def editable_projects(user):

@@ -192,12 +192,38 @@ def looks_cumulative(profile: Profile) -> CumulativeReading | None:
 
 
 @dataclass(frozen=True)
-class YearVariance:
-    """forecast = plan - slipped - lost + new, exactly, for one year.
+class Move:
+    """Planned money forecast in a different financial year from its plan.
 
-    `slipped` is plan moved to another year, net of plan moved in (it sums to
-    zero across the years of one benefit); `lost` is plan no forecast covers
-    (reduced or written off); `new` is forecast no plan covers.
+    `amount` carries the benefit's sign (negative for a dis-benefit). A move
+    to a later year has slipped; one to an earlier year is brought forward.
+    """
+
+    from_year: int
+    to_year: int
+    amount: Decimal
+
+    @property
+    def has_slipped(self) -> bool:
+        return self.to_year > self.from_year
+
+
+@dataclass(frozen=True)
+class YearVariance:
+    """One financial year's plan against its forecast, incremental.
+
+    - `slipped` is net: planned money of this year forecast in another year
+      (positive), less another year's planned money forecast in this one
+      (negative). Summed over a benefit's years it is zero: slipping moves
+      money between years, it never makes or loses any.
+    - `lost` is this year's shortfall that no other year makes up, counted in
+      the year it fell short.
+    - `new` is forecast that no plan covers.
+    - `delivered` is the forecast that delivers planned money: this year's own
+      plan as far as the forecast reaches, plus any other year's plan that
+      moved here. So per year `plan = delivered + slipped + lost` and
+      `forecast = delivered + new`, hence `forecast = plan - slipped - lost + new`.
+    - `moves` are the moves out of and into this year, earliest first.
     """
 
     plan: Decimal
@@ -205,17 +231,46 @@ class YearVariance:
     slipped: Decimal
     lost: Decimal
     new: Decimal
+    moves: tuple[Move, ...] = ()
+
+    @property
+    def delivered(self) -> Decimal:
+        return self.forecast - self.new
+
+    def moves_out(self, year: int) -> list[Move]:
+        return [m for m in self.moves if m.from_year == year]
+
+    def moves_in(self, year: int) -> list[Move]:
+        return [m for m in self.moves if m.to_year == year]
 
 
 def variance_split(plan: Profile, forecast: Profile) -> dict[int, YearVariance]:
     """Split forecast - plan into slipped, lost and new, year by year.
 
-    Plan and forecast money are matched first-in, first-out through the
-    years: the earliest planned pound is delivered by the earliest forecast
-    pound. A matched pound in a different year has slipped (or come forward);
-    plan left unmatched is lost; forecast left unmatched is new. Dis-benefits
-    (all amounts zero or below) are matched on their size; a profile that
-    mixes signs is split year by year without timing.
+    The rule, in the terms of the product's domain (plan: the approved
+    business case; forecast: the latest view; both incremental, by financial
+    year), as the PMO asked for it in issue 15 ("the first hour"):
+
+    1. A year whose forecast is below its plan has a shortfall; one whose
+       forecast is above its plan has an excess. Plan met in its own year is
+       delivered on time and is neither slipped nor lost.
+    2. A shortfall that reappears in a later year (that year's excess) has
+       SLIPPED to it. Shortfalls come back in the order they fell short, and
+       an excess makes up the earliest shortfall still open (first in, first
+       out). Plan 40/80/30 against forecast 35/80/30 has no excess anywhere,
+       so nothing slipped: it is £5,000 LOST, in the first year.
+    3. A shortfall that no later year makes up but an earlier year's excess
+       covers was BROUGHT FORWARD (delivered early): it is a move too, not a
+       loss. After step 2 every excess left is earlier than every shortfall
+       left, so this never competes with slipping.
+    4. A shortfall that never comes back is LOST, in the year it fell short.
+       An excess left over is NEW.
+
+    So over a benefit's life lost is what the plan total exceeds the
+    forecast total by, and new the reverse; moves only say when. A
+    dis-benefit (every amount zero or below) is split on its size. A profile
+    that mixes signs is split year by year, without timing: money of the
+    opposite sign is not the same saving arriving late.
     """
     years = _years(plan, forecast)
     p = {y: Decimal(plan.get(y, ZERO)) for y in years}
@@ -226,34 +281,57 @@ def variance_split(plan: Profile, forecast: Profile) -> dict[int, YearVariance]:
         sign = Decimal(-1)
     elif any(v < 0 for v in values):
         return {
-            y: YearVariance(p[y], f[y], ZERO, max(p[y] - f[y], ZERO), max(f[y] - p[y], ZERO))
+            y: YearVariance(
+                plan=p[y],
+                forecast=f[y],
+                slipped=ZERO,
+                lost=max(p[y] - f[y], ZERO),
+                new=max(f[y] - p[y], ZERO),
+            )
             for y in years
         }
-    plan_left = {y: p[y] * sign for y in years}
-    forecast_left = {y: f[y] * sign for y in years}
-    moved_out = dict.fromkeys(years, ZERO)  # plan of year y delivered in another year
-    moved_in = dict.fromkeys(years, ZERO)  # forecast of year y delivering another year's plan
-    fi = 0
-    for py in years:
-        while plan_left[py] > 0 and fi < len(years):
-            fy = years[fi]
-            take = min(plan_left[py], forecast_left[fy])
-            if take > 0:
-                plan_left[py] -= take
-                forecast_left[fy] -= take
-                if fy != py:
-                    moved_out[py] += take
-                    moved_in[fy] += take
-            if forecast_left[fy] == 0:
-                fi += 1
+    short = {y: max(p[y] * sign - f[y] * sign, ZERO) for y in years}
+    excess = {y: max(f[y] * sign - p[y] * sign, ZERO) for y in years}
+    moves: list[Move] = []
+
+    def make_up(shortfalls: list[int], excesses: list[int]) -> None:
+        """Match open shortfalls to excesses, both taken earliest first."""
+        excess_years = iter(excesses)
+        ey = next(excess_years, None)
+        for sy in shortfalls:
+            while short[sy] > 0 and ey is not None:
+                take = min(short[sy], excess[ey])
+                if take > 0:
+                    short[sy] -= take
+                    excess[ey] -= take
+                    moves.append(Move(sy, ey, take * sign))
+                if excess[ey] == 0:
+                    ey = next(excess_years, None)
+
+    # Step 2, slipped: walk the years; each excess makes up the shortfalls
+    # still open before it, earliest first.
+    open_shortfalls: list[int] = []
+    for y in years:
+        if short[y] > 0:
+            open_shortfalls.append(y)
+        elif excess[y] > 0:
+            make_up([sy for sy in open_shortfalls if short[sy] > 0], [y])
+    # Step 3, brought forward: what is left of the excess is all earlier
+    # than what is left of the shortfall.
+    make_up([y for y in years if short[y] > 0], [y for y in years if excess[y] > 0])
+    moves.sort(key=lambda m: (m.from_year, m.to_year))
     result = {}
     for y in years:
+        touching = tuple(m for m in moves if y in (m.from_year, m.to_year))
+        moved_out = sum((m.amount for m in touching if m.from_year == y), ZERO)
+        moved_in = sum((m.amount for m in touching if m.to_year == y), ZERO)
         result[y] = YearVariance(
             plan=p[y],
             forecast=f[y],
-            slipped=(moved_out[y] - moved_in[y]) * sign,
-            lost=plan_left[y] * sign,
-            new=forecast_left[y] * sign,
+            slipped=moved_out - moved_in,
+            lost=short[y] * sign,
+            new=excess[y] * sign,
+            moves=touching,
         )
     return result
 

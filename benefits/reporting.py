@@ -210,6 +210,12 @@ class Movement:
             self.forecast_before + self.new_benefits + self.increased - self.slipped - self.lost
         )
 
+    @property
+    def slipped_in(self) -> Decimal:
+        """Forecast that arrived from other years (a negative net slip), as
+        a positive amount, for the sentence that names it."""
+        return max(-self.slipped, ZERO)
+
     def add(self, other: Movement) -> None:
         for name in MOVEMENT_FIGURES:
             setattr(self, name, getattr(self, name) + getattr(other, name))
@@ -236,9 +242,12 @@ def reconcile(before: Position, now: Position) -> list[BenefitMovement]:
 
     A benefit absent last month is new; one absent now (deleted, or now
     counted under another benefit) has lost its forecast. Otherwise the
-    forecast change is split with benefits.money.variance_split, reading last
-    month's forecast as the "plan": moved between years is slipped (or
-    brought forward, negative), reduced is lost, added is increased.
+    forecast change is split with benefits.money.variance_split (the one
+    rule for slipped and lost), reading last month's forecast as the "plan":
+    a year's fall that another year's rise makes up moved between them
+    (slipped: positive in the year it left, negative where it arrived), a
+    fall nothing makes up is lost in the year it fell, a rise nothing
+    explains is increased.
     """
     result = []
     for benefit_id in sorted(set(before) | set(now)):
@@ -505,7 +514,7 @@ class _Facts:
                         Column("Project reference"),
                         Column("Benefit"),
                         Column(f"Forecast {self.year_label} last month (incremental)", "money"),
-                        Column("Slipped to later years (incremental)", "money"),
+                        Column("Slipped to other years (incremental)", "money"),
                         Column("Lost (incremental)", "money"),
                         Column(f"Forecast {self.year_label} now (incremental)", "money"),
                     ],
@@ -717,13 +726,15 @@ class _Facts:
                         ],
                         [
                             "Slipped",
-                            "Forecast moved to another year "
-                            "(negative: brought forward into this year).",
+                            "A fall in the year's forecast that another year's rise makes up: "
+                            "positive in the year it left, negative in the year it arrived, "
+                            "so it sums to zero over the years.",
                         ],
                         [
                             "Lost",
-                            "Forecast reduced or written off, or no longer counted "
-                            "(a duplicate or deleted).",
+                            "A fall in the year's forecast that no other year makes up "
+                            "(reduced or written off), or a benefit no longer counted "
+                            "(a duplicate or deleted); counted in the year it fell.",
                         ],
                         [
                             "Actual now",

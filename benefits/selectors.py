@@ -23,8 +23,6 @@ from django.db.models import (
     DecimalField,
     Exists,
     F,
-    Max,
-    Min,
     OuterRef,
     Q,
     Subquery,
@@ -32,9 +30,9 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, Greatest, Least
+from django.db.models.functions import Coalesce
 
-from benefits import money
+from benefits import money, services
 from benefits.models import (
     YEAR_WITH_MONEY,
     ZERO,
@@ -50,6 +48,7 @@ from benefits.models import (
 )
 from benefits.outcomes import KPI_STATUS_LABELS, kpi_status
 from benefits.services import flag_key
+from pmo.permissions import Role, can, holders_of
 from portfolio.models import Directorate, Stage
 
 MONEY_FIELD = DecimalField(max_digits=16, decimal_places=2)
@@ -208,10 +207,23 @@ class ProfileRow:
     slipped: Decimal
     lost: Decimal
     new: Decimal
+    moves: tuple[money.Move, ...] = ()
+    # Set by pages that show the finance sign-off column (sign_offs()).
+    sign_off: SignOff | None = None
 
     @property
     def label(self) -> str:
         return money.fy_label(self.year)
+
+    @property
+    def moves_out(self) -> list[money.Move]:
+        """This year's planned money now forecast in another year."""
+        return [m for m in self.moves if m.from_year == self.year]
+
+    @property
+    def moves_in(self) -> list[money.Move]:
+        """Another year's planned money now forecast in this one."""
+        return [m for m in self.moves if m.to_year == self.year]
 
     @property
     def is_signed_off(self) -> bool:
@@ -257,6 +269,7 @@ def benefit_profile(benefit: FinancialBenefit, years: list[int] | None = None) -
             slipped=split[y].slipped,
             lost=split[y].lost,
             new=split[y].new,
+            moves=split[y].moves,
         )
         for y in span
     ]
@@ -268,6 +281,64 @@ def benefit_actuals(benefit: FinancialBenefit):
 
 def benefit_events(benefit: FinancialBenefit):
     return benefit.events.select_related("by")
+
+
+@dataclass(frozen=True)
+class SignOff:
+    """One year's finance sign-off as one user sees it before pressing
+    anything: whether they may sign it off, why not, and who can.
+
+    The rules are benefits.services.sign_off_refusal's (segregation of
+    duties) and pmo.permissions' (who holds the Finance role); this only
+    asks them.
+    """
+
+    year: int
+    may_sign: bool
+    # Why this user cannot, in a sentence; "" when they may, or when they
+    # hold no sign-off role at all (the page then just names who does).
+    refusal: str
+    # The finance officers who could sign the year off now.
+    signers: list
+    is_running: bool
+
+    @property
+    def label(self) -> str:
+        return money.fy_label(self.year)
+
+
+def sign_offs(
+    benefit: FinancialBenefit, user, years: Iterable[int], today: datetime.date
+) -> dict[int, SignOff]:
+    """The sign-off of each of `years` that can be signed off now or soon
+    (profiled, not signed off, started), for `user`. Two queries for the
+    finance officers and one for who entered each year's actuals."""
+    rows = {row.year: row for row in benefit.years.all()}
+    enterers: dict[int, set[int]] = defaultdict(set)
+    for year, entered_by in benefit.actuals.order_by().values_list("year", "entered_by").distinct():
+        enterers[year].add(entered_by)
+    officers = [u for u in holders_of(Role.FINANCE) if can(u, "sign_off_benefit", benefit)]
+    holds_role = can(user, "sign_off_benefit", benefit)
+    result = {}
+    for year in years:
+        row = rows.get(year)
+        if row is None or row.is_signed_off or year > money.financial_year_of(today):
+            continue
+
+        def refusal(who, row=row, year=year):
+            return services.sign_off_refusal(
+                row=row, year=year, by=who, enterers=enterers[year], today=today
+            )
+
+        mine = refusal(user) if holds_role else None
+        result[year] = SignOff(
+            year=year,
+            may_sign=holds_role and mine is None,
+            refusal=mine or "",
+            signers=[u for u in officers if refusal(u) is None],
+            is_running=services.is_running_year(year, today),
+        )
+    return result
 
 
 # --- Portfolio profile frames (summary, exports, pack) -----------------------
@@ -533,76 +604,44 @@ def waterfall(frame: pd.DataFrame, year: int | None) -> Waterfall:
 
 
 def waterfall_for_year(year: int) -> Waterfall:
-    """The waterfall for one year, computed in the database with the same
-    first-in, first-out matching as benefits.money.variance_split.
+    """The waterfall for one year: benefits.money.variance_split, the one
+    rule for slipped and lost, over every counted benefit that has money in
+    `year`.
 
-    Matching plan pounds to forecast pounds in year order is the overlap of
-    their running totals: of the plan in `year` (the pounds from P_before to
-    P_before + p), the part within the forecast total F is matched, so
-    matched plan = min(P_before + p, F) - min(P_before, F); likewise for the
-    forecast against the plan total. Then slipped = matched plan - matched
-    forecast, lost = p - matched plan, new = f - matched forecast. A
-    dis-benefit (all amounts <= 0) matches on size (max for min); a profile
-    mixing signs matches year by year (min(p, f) both ways, nothing slips).
-    One query: per-benefit sums, summed again.
-
-    Only profile rows with money in them are read (YEAR_WITH_MONEY):
-    a row with nothing planned or forecast adds nothing to any sum and
-    cannot make a profile negative or mixed, and most rows of a profile
-    are such zeros (the MTFP years before a saving starts or after it
-    ends). A partial covering index holds just those rows, so this reads a
-    fifth of the table without touching it. Duplicates are left out by
-    excluding the few duplicate ids (a hashed NOT IN) rather than joining
-    every row to its benefit to read its flag."""
+    Whether a year's shortfall slipped or was lost depends on the benefit's
+    later (and earlier) years, so each such benefit's whole profile is read.
+    A benefit with nothing planned or forecast in `year` adds nothing to it
+    (no shortfall, no excess), so only benefits with a row in `year` that
+    carries money are read, and of those only their rows with money
+    (YEAR_WITH_MONEY): the zeros of a profile change no split. A partial
+    covering index holds just those rows, so this reads a fraction of the
+    table without touching it. Duplicates are left out by excluding the few
+    duplicate ids (a hashed NOT IN) rather than joining every row to its
+    benefit to read its flag. One query."""
     duplicates = FinancialBenefit.objects.filter(duplicate_of__isnull=False).values("pk")
-    per_benefit = (
-        BenefitYear.objects.filter(YEAR_WITH_MONEY)
+    in_year = BenefitYear.objects.filter(YEAR_WITH_MONEY, year=year).values("benefit_id")
+    rows = (
+        BenefitYear.objects.filter(YEAR_WITH_MONEY, benefit_id__in=in_year)
         .exclude(benefit_id__in=duplicates)
         .order_by()
-        .values("benefit_id")
-        .annotate(
-            p=_money_sum("plan", Q(year=year)),
-            f=_money_sum("forecast", Q(year=year)),
-            p_before=_money_sum("plan", Q(year__lt=year)),
-            f_before=_money_sum("forecast", Q(year__lt=year)),
-            p_total=_money_sum("plan"),
-            f_total=_money_sum("forecast"),
-            low=Min(Least("plan", "forecast")),
-            high=Max(Greatest("plan", "forecast")),
-        )
+        .values_list("benefit_id", "year", "plan", "forecast")
     )
-
-    def matched(before, amount, other_total):
-        def overlap(fn):
-            return fn(F(before) + F(amount), F(other_total)) - fn(F(before), F(other_total))
-
-        return Sum(
-            Case(
-                When(Q(low__lt=0) & Q(high__gt=0), then=Least(F("p"), F("f"))),
-                When(low__lt=0, then=overlap(Greatest)),
-                default=overlap(Least),
-                output_field=MONEY_FIELD,
-            )
-        )
-
-    sums = per_benefit.aggregate(
-        plan=Sum("p"),
-        forecast=Sum("f"),
-        matched_plan=matched("p_before", "p", "f_total"),
-        matched_forecast=matched("f_before", "f", "p_total"),
-    )
-    plan, forecast, matched_plan, matched_forecast = (
-        money.to_pence(sums[k] or ZERO)
-        for k in ("plan", "forecast", "matched_plan", "matched_forecast")
-    )
-    return Waterfall(
-        year,
-        plan=plan,
-        slipped=matched_plan - matched_forecast,
-        lost=plan - matched_plan,
-        new=forecast - matched_forecast,
-        forecast=forecast,
-    )
+    plans: dict[int, dict[int, Decimal]] = defaultdict(dict)
+    forecasts: dict[int, dict[int, Decimal]] = defaultdict(dict)
+    for benefit_id, y, plan, forecast in rows:
+        plans[benefit_id][y] = plan
+        forecasts[benefit_id][y] = forecast
+    result = Waterfall(year)
+    for benefit_id, plan in plans.items():
+        v = money.variance_split(plan, forecasts[benefit_id])[year]
+        result.plan += v.plan
+        result.forecast += v.forecast
+        result.slipped += v.slipped
+        result.lost += v.lost
+        result.new += v.new
+    for part in ("plan", "forecast", "slipped", "lost", "new"):
+        setattr(result, part, money.to_pence(getattr(result, part)))
+    return result
 
 
 def _money_sum(field_name: str, condition: Q | None = None):

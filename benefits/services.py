@@ -360,27 +360,73 @@ def benefit_record_actual(
     return actual
 
 
+def sign_off_refusal(
+    *, row: BenefitYear | None, year: int, by, enterers: set[int], today: datetime.date
+) -> str | None:
+    """Why `by` may not sign off `year`, or None when they may.
+
+    The one place the sign-off rules are decided: benefit_sign_off refuses
+    with it, and the benefit page and the sign-off form ask it first, so a
+    finance officer sees why before pressing anything. `enterers` are the
+    ids of the users who entered any of the year's actuals. Segregation of
+    duties: whoever entered any of them cannot be the one who signs them
+    off. (Who holds the Finance role is pmo.permissions' rule.)
+    """
+    label = fy_label(year)
+    if row is None:
+        return f"{label} has no profile to sign off"
+    if row.is_signed_off:
+        return f"{label} is already signed off"
+    if year > financial_year_of(today):
+        return f"{label} has not started: nothing can be realised yet"
+    if by.pk in enterers:
+        return f"You entered actuals for {label}, so another finance officer must sign them off"
+    return None
+
+
+def is_running_year(year: int, today: datetime.date) -> bool:
+    """The financial year still under way (1 April to 31 March): actuals can
+    still arrive, so signing it off means later ones become adjustments."""
+    return year == financial_year_of(today)
+
+
+RUNNING_YEAR_FIELD = "confirm_running_year"
+
+
 @transaction.atomic
 def benefit_sign_off(
-    *, benefit: FinancialBenefit, year: int, by, note: str = "", today: datetime.date | None = None
+    *,
+    benefit: FinancialBenefit,
+    year: int,
+    by,
+    note: str = "",
+    running_year_confirmed: bool = False,
+    today: datetime.date | None = None,
 ) -> BenefitYear:
     """Finance confirms the realised amount for a year and locks it.
 
-    Segregation of duties: whoever entered any of the year's actuals cannot
-    be the one who signs them off.
+    The rules are sign_off_refusal's. A year still running is signed off only
+    when the officer confirms it, knowing that any actual recorded later is
+    an adjustment with a reason.
     """
+    today = today or timezone.localdate()
     row = BenefitYear.objects.select_for_update().filter(benefit=benefit, year=year).first()
-    if row is None:
-        raise ValidationError(f"{fy_label(year)} has no profile to sign off")
-    if row.is_signed_off:
-        raise ValidationError(f"{fy_label(year)} is already signed off")
-    if year > financial_year_of(today or timezone.localdate()):
-        raise ValidationError(f"{fy_label(year)} has not started: nothing can be realised yet")
     actuals = benefit.actuals.filter(year=year)
-    if actuals.filter(entered_by=by).exists():
+    refusal = sign_off_refusal(
+        row=row,
+        year=year,
+        by=by,
+        enterers=set(actuals.values_list("entered_by", flat=True)),
+        today=today,
+    )
+    if refusal:
+        raise ValidationError(refusal)
+    if is_running_year(year, today) and not running_year_confirmed:
         raise ValidationError(
-            f"You entered actuals for {fy_label(year)}, so another finance officer "
-            "must sign them off"
+            {
+                RUNNING_YEAR_FIELD: f"Confirm that you are signing off {fy_label(year)} "
+                "while it is still running"
+            }
         )
     realised = actuals.aggregate(total=Sum("amount"))["total"] or ZERO
     row.signed_off_amount = realised

@@ -25,11 +25,11 @@ from benefits.forms import (
     MeasurementForm,
     NarrativeForm,
     OutcomeForm,
-    ReasonForm,
     RebaselineForm,
     ReprofileForm,
     ResolveFlagForm,
     SignOffForm,
+    WriteOffForm,
     editable_projects,
     month_default,
 )
@@ -44,7 +44,7 @@ from benefits.models import (
     OutcomeKind,
     ProjectCost,
 )
-from benefits.money import financial_year_of, fy_label, mtfp_years
+from benefits.money import financial_year_of, fy_bounds, fy_label, mtfp_years
 from pmo.datacache import Fragment
 from pmo.permissions import can, require
 from portfolio.models import Directorate, MTFPCategory, Project, Workstream
@@ -185,7 +185,9 @@ def detail(request, pk: int):
 def _profile_context(request, benefit: FinancialBenefit) -> dict:
     """The profile table, its totals and its chart: the detail page and the
     inline forecast edit render the same figures."""
-    profile = selectors.benefit_profile(benefit, mtfp_years(_today()))
+    profile = _with_sign_offs(
+        request, benefit, selectors.benefit_profile(benefit, mtfp_years(_today()))
+    )
     zero = Decimal("0.00")
     return {
         "benefit": benefit,
@@ -194,7 +196,7 @@ def _profile_context(request, benefit: FinancialBenefit) -> dict:
             "plan": sum((r.plan for r in profile), zero),
             "forecast": sum((r.forecast for r in profile), zero),
             "actual": sum((r.actual for r in profile), zero),
-            "slipped": sum((r.slipped for r in profile if r.slipped > 0), zero),
+            "slipped": sum((m.amount for r in profile for m in r.moves_out), zero),
             "lost": sum((r.lost for r in profile), zero),
             "new": sum((r.new for r in profile), zero),
         },
@@ -202,6 +204,15 @@ def _profile_context(request, benefit: FinancialBenefit) -> dict:
         "may_edit": can(request.user, "edit_benefit", benefit),
         "current_year": financial_year_of(_today()),
     }
+
+
+def _with_sign_offs(request, benefit, profile: list) -> list:
+    """Each year's sign-off as this user sees it: the link, or why not and
+    who can (selectors.sign_offs asks the one rule)."""
+    states = selectors.sign_offs(benefit, request.user, [r.year for r in profile], _today())
+    for row in profile:
+        row.sign_off = states.get(row.year)
+    return profile
 
 
 def _editable_benefit(request, pk: int, action: str = "edit_benefit") -> FinancialBenefit:
@@ -300,7 +311,12 @@ def forecast_cell(request, pk: int, year: int):
     """The inline forecast edit in the profile table (htmx): GET gives the
     editable cell, POST saves it and gives the row back."""
     benefit = _editable_benefit(request, pk)
-    profile = {r.year: r for r in selectors.benefit_profile(benefit, mtfp_years(_today()))}
+    profile = {
+        r.year: r
+        for r in _with_sign_offs(
+            request, benefit, selectors.benefit_profile(benefit, mtfp_years(_today()))
+        )
+    }
     if year not in profile:
         raise Http404("No such year in the profile")
     form = ForecastCellForm(_posted(request), initial={"forecast": profile[year].forecast})
@@ -393,11 +409,19 @@ def sign_off(request, pk: int, year: int):
     if row is None:
         raise Http404("No such year in the profile")
     profile = {r.year: r for r in selectors.benefit_profile(benefit)}
-    form = SignOffForm(_posted(request))
+    state = selectors.sign_offs(benefit, request.user, [year], _today()).get(year)
+    running = state is not None and state.is_running
+    form = SignOffForm(_posted(request), running_year=fy_label(year) if running else None)
     if request.method == "POST" and form.is_valid():
+        # The service decides again: a POST made without the page (or after
+        # someone else's change) is refused the same way.
         try:
             services.benefit_sign_off(
-                benefit=benefit, year=year, by=request.user, note=form.cleaned_data["note"]
+                benefit=benefit,
+                year=year,
+                by=request.user,
+                note=form.cleaned_data["note"],
+                running_year_confirmed=form.running_year_confirmed,
             )
         except ValidationError as exc:
             _add_errors(form, exc)
@@ -411,6 +435,8 @@ def sign_off(request, pk: int, year: int):
             "form": form,
             "benefit": benefit,
             "row": profile[year],
+            "sign_off": state,
+            "year_end": fy_bounds(year)[1],
             "actuals": benefit.actuals.filter(year=year).select_related("entered_by"),
         },
     )
@@ -480,7 +506,7 @@ def write_off(request, pk: int):
     return _reason_view(
         request,
         pk,
-        form_class=ReasonForm,
+        form_class=WriteOffForm,
         action="edit_benefit",
         template_title="Write off the benefit",
         service=services.benefit_write_off,

@@ -116,13 +116,16 @@ WORKSTREAMS = [
     ("Organisational Efficiency", "Procurement, workforce, property and back-office savings."),
 ]
 
-# The six demo sign-ins, one per role.
+# The demo sign-ins: one per role, and a second finance officer, because
+# whoever enters a year's actuals cannot sign them off (segregation of
+# duties), so trying the whole flow takes two.
 DEMO_USERS = [
     ("pmo", "Priya", "Shah", Role.PMO),
     ("pm", "Tom", "Okafor", Role.PROJECT_MANAGER),
     ("sponsor", "Helen", "Marsh", Role.SPONSOR),
     ("clt", "David", "Reeve", Role.CLT),
     ("finance", "Aisha", "Rahman", Role.FINANCE),
+    ("finance2", "Ben", "Carter", Role.FINANCE),
     ("viewer", "Sam", "Lee", Role.VIEWER),
 ]
 # Other staff who own projects; they have no password until IT sets one.

@@ -9,3 +9,13 @@ def person(user, missing: str = "—") -> str:
     if user is None:
         return missing
     return user.get_full_name() or user.username
+
+
+@register.filter
+def names_or(users) -> str:
+    """People as a phrase: "Aisha Rahman", "Aisha Rahman or Ben Carter",
+    "Aisha Rahman, Ben Carter or Fiona Walsh"."""
+    names = [person(user) for user in users]
+    if len(names) < 2:
+        return "".join(names)
+    return f"{', '.join(names[:-1])} or {names[-1]}"

@@ -7,6 +7,7 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.db.models import F
 from django.utils import timezone
 from openpyxl import load_workbook
 
@@ -117,7 +118,7 @@ def test_the_demo_book_tells_finances_stories(demo):
             )
         )
         assert row.signed_off_by_id not in enterers
-        assert row.signed_off_by.username == "finance"
+        assert row.signed_off_by.username in ("finance", "finance2")
     assert BenefitActual.objects.filter(is_adjustment=True).exists()
     cross_cutting = [
         b
@@ -128,6 +129,24 @@ def test_the_demo_book_tells_finances_stories(demo):
     assert FinancialBenefit.objects.filter(duplicate_of__isnull=False).exists()
     assert KpiMeasurement.objects.count() >= 20
     assert NarrativeEntry.objects.count() >= 3
+
+
+def test_the_demo_leaves_actuals_entered_by_finance_for_finance2_to_sign_off(demo):
+    from benefits.selectors import sign_offs
+
+    finance, finance2 = demo.users["finance"], demo.users["finance2"]
+    awaiting = BenefitYear.objects.filter(
+        signed_off_at__isnull=True,
+        benefit__actuals__entered_by=finance,
+        benefit__actuals__year=F("year"),
+    ).distinct()
+    assert awaiting.exists()
+    row = awaiting.first()
+    today = timezone.localdate()
+    [as_finance] = sign_offs(row.benefit, finance, [row.year], today).values()
+    [as_finance2] = sign_offs(row.benefit, finance2, [row.year], today).values()
+    assert not as_finance.may_sign and "another finance officer" in as_finance.refusal
+    assert as_finance2.may_sign and finance2 in as_finance2.signers
 
 
 def test_seeding_twice_creates_nothing_twice(demo):

@@ -100,28 +100,123 @@ def test_a_saving_from_october_is_half_in_year_one():
     }
 
 
+NEGATIVE_PROFILES = st.dictionaries(
+    st.integers(2024, 2031), PENNIES.map(lambda v: -v), min_size=1, max_size=8
+)
+ANY_PROFILES = st.one_of(
+    st.tuples(PROFILES, PROFILES),
+    st.tuples(NEGATIVE_PROFILES, NEGATIVE_PROFILES),
+    st.tuples(
+        st.dictionaries(st.integers(2024, 2031), SIGNED, min_size=1, max_size=8),
+        st.dictionaries(st.integers(2024, 2031), SIGNED, min_size=1, max_size=8),
+    ),
+)
+
+
+def _sum(values):
+    return sum(values, Decimal(0))
+
+
+@given(ANY_PROFILES)
+def test_slipped_lost_and_delivered_add_up_to_the_plan_every_year(profiles):
+    plan, forecast = profiles
+    split = money.variance_split(plan, forecast)
+    for year, v in split.items():
+        assert v.delivered + v.slipped + v.lost == v.plan == plan.get(year, 0)
+        assert v.delivered + v.new == v.forecast == forecast.get(year, 0)
+        assert v.plan - v.slipped - v.lost + v.new == v.forecast
+    # And so per benefit: slipped + lost + delivered = plan.
+    assert _sum(v.slipped + v.lost + v.delivered for v in split.values()) == money.total(plan)
+
+
+@given(ANY_PROFILES)
+def test_slipped_out_of_one_year_is_slipped_into_another(profiles):
+    split = money.variance_split(*profiles)
+    assert _sum(v.slipped for v in split.values()) == 0
+    for year, v in split.items():
+        out, into = v.moves_out(year), v.moves_in(year)
+        assert v.slipped == _sum(m.amount for m in out) - _sum(m.amount for m in into)
+        for m in out:
+            assert m in split[m.to_year].moves_in(m.to_year)
+        # A year either falls short of its plan or exceeds it, never both.
+        assert not (out and into)
+
+
 @given(PROFILES, PROFILES)
-def test_variance_splits_exactly_into_slipped_lost_and_new(plan, forecast):
+def test_only_a_shortfall_is_lost_and_only_an_excess_is_new(plan, forecast):
     split = money.variance_split(plan, forecast)
     for v in split.values():
-        assert v.plan - v.slipped - v.lost + v.new == v.forecast
-        assert v.lost >= 0 and v.new >= 0
-    assert sum((v.slipped for v in split.values()), Decimal(0)) == 0
-    lost = sum((v.lost for v in split.values()), Decimal(0))
-    new = sum((v.new for v in split.values()), Decimal(0))
+        assert 0 <= v.lost <= max(v.plan - v.forecast, 0)
+        assert 0 <= v.new <= max(v.forecast - v.plan, 0)
+        assert v.lost == 0 or v.new == 0
+    lost = _sum(v.lost for v in split.values())
+    new = _sum(v.new for v in split.values())
     assert lost == max(money.total(plan) - money.total(forecast), Decimal(0))
     assert new == max(money.total(forecast) - money.total(plan), Decimal(0))
+
+
+@given(NEGATIVE_PROFILES, NEGATIVE_PROFILES)
+def test_a_dis_benefit_is_split_on_its_size(plan, forecast):
+    split = money.variance_split(plan, forecast)
+    mirrored = money.variance_split(
+        {y: -v for y, v in plan.items()}, {y: -v for y, v in forecast.items()}
+    )
+    for year, v in split.items():
+        m = mirrored[year]
+        assert (v.slipped, v.lost, v.new) == (-m.slipped, -m.lost, -m.new)
+
+
+@given(PROFILES, st.integers(1, 3))
+def test_a_plan_moved_later_whole_has_slipped_and_nothing_is_lost(plan, years_later):
+    forecast = {y + years_later: v for y, v in plan.items()}
+    split = money.variance_split(plan, forecast)
+    assert all(v.lost == 0 and v.new == 0 for v in split.values())
+    assert all(m.has_slipped for v in split.values() for m in v.moves)
+
+
+def test_a_shortfall_that_never_comes_back_is_lost_in_the_year_it_fell_short():
+    # The benefit: plan £40k / £80k / £30k, forecast £35k / £80k / £30k.
+    # Nothing moved to a later year: the first year is £5,000 short, for good.
+    split = money.variance_split(
+        {2026: Decimal("40000"), 2027: Decimal("80000"), 2028: Decimal("30000")},
+        {2026: Decimal("35000"), 2027: Decimal("80000"), 2028: Decimal("30000")},
+    )
+    assert [(y, v.slipped, v.lost, v.new) for y, v in split.items()] == [
+        (2026, 0, Decimal("5000"), 0),
+        (2027, 0, 0, 0),
+        (2028, 0, 0, 0),
+    ]
+    assert not any(v.moves for v in split.values())
 
 
 def test_a_saving_moved_a_year_later_has_slipped_not_been_lost():
     split = money.variance_split({2025: Decimal("100")}, {2026: Decimal("100")})
     assert split[2025].slipped == Decimal("100") and split[2025].lost == 0
     assert split[2026].slipped == Decimal("-100") and split[2026].new == 0
+    assert split[2025].moves == (money.Move(2025, 2026, Decimal("100")),)
+
+
+def test_a_shortfall_made_up_later_slipped_to_that_year_and_the_rest_is_lost():
+    split = money.variance_split(
+        {2026: Decimal("100"), 2027: Decimal("100"), 2028: Decimal("100")},
+        {2026: Decimal("60"), 2027: Decimal("100"), 2028: Decimal("110")},
+    )
+    assert split[2026].moves == (money.Move(2026, 2028, Decimal("10")),)
+    assert (split[2026].slipped, split[2026].lost) == (Decimal("10"), Decimal("30"))
+    assert (split[2028].slipped, split[2028].new) == (Decimal("-10"), 0)
+    assert split[2027].slipped == split[2027].lost == 0
+
+
+def test_a_saving_delivered_a_year_early_is_brought_forward_not_lost():
+    split = money.variance_split({2026: Decimal("0"), 2027: Decimal("100")}, {2026: Decimal("100")})
+    [move] = split[2027].moves
+    assert (move.from_year, move.to_year, move.has_slipped) == (2027, 2026, False)
+    assert split[2027].lost == 0 and split[2026].new == 0
 
 
 def test_a_written_off_saving_is_lost():
     split = money.variance_split({2025: Decimal("100"), 2026: Decimal("50")}, {2025: Decimal("30")})
-    assert split[2025].lost + split[2026].lost == Decimal("120")
+    assert (split[2025].lost, split[2026].lost) == (Decimal("70"), Decimal("50"))
     assert sum(v.slipped for v in split.values()) == 0
 
 
@@ -129,6 +224,14 @@ def test_a_dis_benefit_is_matched_on_its_size():
     split = money.variance_split({2025: Decimal("-100")}, {2026: Decimal("-100")})
     assert split[2025].slipped == Decimal("-100")
     assert split[2025].plan - split[2025].slipped == split[2025].forecast
+
+
+def test_a_profile_mixing_signs_is_split_year_by_year_without_timing():
+    split = money.variance_split(
+        {2025: Decimal("-50"), 2026: Decimal("100")}, {2026: Decimal("40")}
+    )
+    assert (split[2025].new, split[2026].lost) == (Decimal("50"), Decimal("60"))
+    assert not any(v.slipped or v.moves for v in split.values())
 
 
 @given(PROFILES, PROFILES)

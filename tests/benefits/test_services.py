@@ -123,12 +123,49 @@ def test_the_person_who_entered_an_actual_cannot_sign_it_off():
         today=TODAY,
     )
     with pytest.raises(ValidationError) as error:
-        services.benefit_sign_off(benefit=benefit, year=FY, by=aisha)
+        services.benefit_sign_off(
+            benefit=benefit, year=FY, by=aisha, running_year_confirmed=True, today=TODAY
+        )
     assert "another finance officer must sign them off" in str(error.value)
     assert not BenefitYear.objects.get(benefit=benefit).is_signed_off
 
-    row = services.benefit_sign_off(benefit=benefit, year=FY, by=finance_user("fiona"))
+    row = services.benefit_sign_off(
+        benefit=benefit, year=FY, by=finance_user("fiona"), running_year_confirmed=True, today=TODAY
+    )
     assert row.signed_off_amount == Decimal("5000.00")
+
+
+def test_a_year_still_running_is_signed_off_only_when_the_officer_confirms_it():
+    benefit = new_benefit()
+    fiona = finance_user("fiona")
+    with pytest.raises(ValidationError) as error:
+        services.benefit_sign_off(benefit=benefit, year=FY, by=fiona, today=TODAY)
+    assert error.value.message_dict == {
+        "confirm_running_year": [
+            "Confirm that you are signing off 2026/27 while it is still running"
+        ]
+    }
+    assert not BenefitYear.objects.get(benefit=benefit).is_signed_off
+
+    # On 1 April the year has closed: no confirmation is asked for.
+    row = services.benefit_sign_off(
+        benefit=benefit, year=FY, by=fiona, today=datetime.date(FY + 1, 4, 1)
+    )
+    assert row.is_signed_off
+
+
+def test_the_sign_off_rule_says_why_before_anyone_presses():
+    benefit = new_benefit()
+    aisha, fiona = finance_user("aisha"), finance_user("fiona")
+    row = BenefitYear.objects.get(benefit=benefit, year=FY)
+    refusal = services.sign_off_refusal
+    assert refusal(row=row, year=FY, by=fiona, enterers={aisha.pk}, today=TODAY) is None
+    assert refusal(row=row, year=FY, by=aisha, enterers={aisha.pk}, today=TODAY) == (
+        "You entered actuals for 2026/27, so another finance officer must sign them off"
+    )
+    assert refusal(row=None, year=FY + 1, by=fiona, enterers=set(), today=TODAY) == (
+        "2027/28 has no profile to sign off"
+    )
 
 
 def test_a_signed_off_year_is_locked_and_corrections_are_adjustments_with_a_reason():
@@ -142,7 +179,9 @@ def test_a_signed_off_year_is_locked_and_corrections_are_adjustments_with_a_reas
         by=recorder,
         today=TODAY,
     )
-    services.benefit_sign_off(benefit=benefit, year=FY, by=finance_user("fiona"))
+    services.benefit_sign_off(
+        benefit=benefit, year=FY, by=finance_user("fiona"), running_year_confirmed=True, today=TODAY
+    )
 
     with pytest.raises(ValidationError) as error:
         services.benefit_set_forecast(

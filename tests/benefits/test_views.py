@@ -4,6 +4,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from benefits.models import BenefitActual, BenefitYear, DoubleCountResolution, FinancialBenefit
@@ -14,7 +15,7 @@ from tests.benefits.factories import (
     BenefitYearFactory,
     FinancialBenefitFactory,
 )
-from tests.portfolio.factories import DirectorateFactory, ProjectFactory
+from tests.portfolio.factories import DirectorateFactory, ProjectFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 FY = financial_year_of(timezone.localdate())
@@ -123,12 +124,144 @@ def test_a_different_finance_user_signs_off_and_the_year_locks(client_as, roles)
     row = BenefitYearFactory()
     BenefitActualFactory(benefit=row.benefit, entered_by=roles[Role.PMO], amount=Decimal("4321.09"))
     client = client_as(Role.FINANCE)
-    response = client.post(f"/benefits/{row.benefit.pk}/years/{FY}/sign-off/", {"note": "Agreed"})
+    response = client.post(
+        f"/benefits/{row.benefit.pk}/years/{FY}/sign-off/",
+        {"note": "Agreed", "confirm_running_year": "on"},
+    )
     assert response.status_code == 302
     row.refresh_from_db()
     assert (row.signed_off_amount, row.signed_off_by) == (Decimal("4321.09"), roles[Role.FINANCE])
     detail = client.get(f"/benefits/{row.benefit.pk}/")
     assert "Signed off" in detail.text
+
+
+def second_finance_officer():
+    return UserFactory(
+        username="finance2",
+        first_name="Ben",
+        last_name="Carter",
+        groups=[Group.objects.get(name=Role.FINANCE.value)],
+    )
+
+
+def test_the_officer_who_entered_an_actual_is_told_before_pressing_and_who_can(client_as, roles):
+    row = BenefitYearFactory()
+    BenefitActualFactory(benefit=row.benefit, entered_by=roles[Role.FINANCE])
+    second_finance_officer()
+    sign_off = f"/benefits/{row.benefit.pk}/years/{FY}/sign-off/"
+
+    page = client_as(Role.FINANCE).get(f"/benefits/{row.benefit.pk}/")
+
+    year_row = page.text.split(f'id="year-{FY}"')[1].split("</tr>")[0]
+    assert sign_off not in year_row
+    assert (
+        f"You entered actuals for {row.label}, so another finance officer must sign them off: "
+        "Ben Carter." in year_row
+    )
+    form = client_as(Role.FINANCE).get(sign_off)
+    assert "govuk-warning-text" in form.text and "Ben Carter can sign off" in form.text
+    assert f"Sign off {row.label}</button>" not in form.text
+
+
+def test_the_other_finance_officer_is_offered_the_sign_off(client, roles):
+    row = BenefitYearFactory()
+    BenefitActualFactory(benefit=row.benefit, entered_by=roles[Role.FINANCE])
+    client.force_login(second_finance_officer())
+    page = client.get(f"/benefits/{row.benefit.pk}/")
+    year_row = page.text.split(f'id="year-{FY}"')[1].split("</tr>")[0]
+    assert f"/benefits/{row.benefit.pk}/years/{FY}/sign-off/" in year_row
+    assert "Still running: you will be asked to confirm." in year_row
+
+
+def test_anyone_else_sees_who_in_finance_can_sign_off(client_as, roles):
+    row = BenefitYearFactory()
+    BenefitActualFactory(benefit=row.benefit, entered_by=roles[Role.FINANCE])
+    second_finance_officer()
+    page = client_as(Role.VIEWER).get(f"/benefits/{row.benefit.pk}/")
+    year_row = page.text.split(f'id="year-{FY}"')[1].split("</tr>")[0]
+    assert "Not signed off." in year_row and "Finance signs it off: Ben Carter." in year_row
+
+
+def test_signing_off_the_running_year_needs_confirmation(client_as, roles):
+    row = BenefitYearFactory()
+    BenefitActualFactory(benefit=row.benefit, entered_by=roles[Role.PMO])
+    client = client_as(Role.FINANCE)
+    url = f"/benefits/{row.benefit.pk}/years/{FY}/sign-off/"
+
+    form = client.get(url)
+    assert "is still running, until 31 Mar" in form.text
+    assert "will need an adjustment with a reason" in form.text
+    assert 'name="confirm_running_year"' in form.text
+
+    refused = client.post(url, {"note": "Agreed"})
+    assert refused.status_code == 200
+    assert "govuk-error-summary" in refused.text
+    assert (
+        f'<a href="#id_confirm_running_year">Confirm that you are signing off {row.label} '
+        "while it is still running</a>" in refused.text
+    )
+    row.refresh_from_db()
+    assert not row.is_signed_off
+
+
+def test_a_closed_year_is_signed_off_without_the_running_year_question(client_as, roles):
+    last_year = FY - 1
+    row = BenefitYearFactory(year=last_year)
+    BenefitActualFactory(
+        benefit=row.benefit, entered_by=roles[Role.PMO], month=datetime.date(FY, 1, 1)
+    )
+    client = client_as(Role.FINANCE)
+    url = f"/benefits/{row.benefit.pk}/years/{last_year}/sign-off/"
+    assert "confirm_running_year" not in client.get(url).text
+    assert client.post(url, {"note": "Agreed to outturn"}).status_code == 302
+    row.refresh_from_db()
+    assert row.is_signed_off
+
+
+def test_an_actual_without_evidence_is_refused_with_a_specific_message(client_as):
+    benefit = BenefitYearFactory().benefit
+    response = client_as(Role.FINANCE).post(
+        f"/benefits/{benefit.pk}/actuals/add/",
+        {"month": timezone.localdate().strftime("%Y-%m"), "amount": "500", "evidence": ""},
+    )
+    assert response.status_code == 200
+    assert '<a href="#id_evidence">Enter the evidence for this actual</a>' in response.text
+    assert "This field is required" not in response.text
+    assert not BenefitActual.objects.exists()
+
+
+def test_a_baseline_with_no_date_says_so(client_as):
+    benefit = FinancialBenefitFactory(baseline_value=Decimal("1200000"), baseline_date=None)
+    page = client_as(Role.VIEWER).get(f"/benefits/{benefit.pk}/")
+    assert "£1,200,000.00 (date not recorded)" in page.text
+    assert "at —" not in page.text
+
+
+def test_a_shortfall_that_never_comes_back_shows_as_lost_not_slipped(client_as):
+    # The issue's benefit: plan £40k / £80k / £30k, forecast £35k / £80k / £30k.
+    benefit = FinancialBenefitFactory()
+    for offset, (plan, forecast) in enumerate([(40000, 35000), (80000, 80000), (30000, 30000)]):
+        BenefitYearFactory(benefit=benefit, year=FY + offset, plan=plan, forecast=forecast)
+
+    page = client_as(Role.VIEWER).get(f"/benefits/{benefit.pk}/")
+
+    table = page.text.split('id="profile-table"')[1].split("</table>")[0]
+    assert "Slipped to" not in table and "Slipped from" not in table
+    first = table.split(f'id="year-{FY}"')[1].split("</tr>")[0]
+    assert first.count("£5,000.00") == 1  # in the Lost column, and nowhere else
+    assert page.context["profile_totals"]["lost"] == Decimal("5000.00")
+    assert page.context["profile_totals"]["slipped"] == 0
+
+
+def test_a_saving_moved_later_says_where_it_slipped_to(client_as):
+    benefit = FinancialBenefitFactory()
+    BenefitYearFactory(benefit=benefit, year=FY, plan=Decimal("100"), forecast=Decimal("40"))
+    BenefitYearFactory(benefit=benefit, year=FY + 1, plan=Decimal("0"), forecast=Decimal("60"))
+    page = client_as(Role.VIEWER).get(f"/benefits/{benefit.pk}/")
+    later = f"{FY + 1}/{(FY + 2) % 100:02d}"
+    this = f"{FY}/{(FY + 1) % 100:02d}"
+    assert f"Slipped to {later} £60.00" in page.text
+    assert f"Slipped from {this} £60.00" in page.text
 
 
 def test_a_change_to_a_signed_off_year_is_refused(client_as, roles):

@@ -328,7 +328,7 @@ def test_after_sign_off_and_publication_a_correction_is_an_adjustment_with_a_rea
     services.benefit_record_actual(
         benefit=benefit, month=last_month, amount=D("500"), evidence="Ledger", by=officer
     )
-    services.benefit_sign_off(benefit=benefit, year=year, by=finance)
+    services.benefit_sign_off(benefit=benefit, year=year, by=finance, running_year_confirmed=True)
     reports.report_run_publish(run=ReportRunFactory(period=last_month, status=RunStatus.SUCCEEDED))
 
     with pytest.raises(ValidationError) as closed:

@@ -97,6 +97,10 @@ def test_finance_records_an_actual_and_another_finance_user_signs_it_off_by_keyb
     signer.wait_for_url("**/sign-off/")
     tab_to(signer, "#id_note")
     signer.keyboard.type("Agreed to the establishment report")
+    # The year is still running: the officer confirms it, knowing later
+    # actuals become adjustments.
+    tab_to(signer, "#id_confirm_running_year")
+    signer.keyboard.press("Space")
     tab_to(signer, "#main-content form[method='post'] button[type=submit]")
     signer.keyboard.press("Space")
     signer.wait_for_url(f"**/benefits/{benefit.pk}/**")

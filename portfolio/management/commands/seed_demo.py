@@ -35,7 +35,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument(
             "--password",
-            help="Password for the six demo sign-ins (default: a new random one, printed).",
+            help="Password for the demo sign-ins (default: a new random one, printed).",
         )
         parser.add_argument(
             "--scale",
@@ -72,4 +72,4 @@ class Command(BaseCommand):
         self.stdout.write("Sign in at http://127.0.0.1:8000/login/ as any of:")
         for username, first, last, role in DEMO_USERS:
             self.stdout.write(f"  {username:<8} {role.value:<16} ({first} {last})")
-        self.stdout.write(f"Password for all six: {password}")
+        self.stdout.write(f"Password for all {len(DEMO_USERS)}: {password}")
