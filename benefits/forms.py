@@ -10,17 +10,21 @@ from django.core.exceptions import ValidationError
 
 from benefits import services
 from benefits.models import (
+    BenefitStatus,
+    BenefitType,
+    Confidence,
     FinancialBenefit,
     KpiMeasurement,
     NarrativeEntry,
     NonFinancialBenefit,
 )
-from benefits.money import fy_label
-from pmo.forms import GovukDateInput, GovukFormMixin
+from benefits.money import financial_year_of, fy_label, mtfp_years
+from benefits.selectors import INCREMENTAL, VIEW_LABELS
+from pmo.forms import GovukDateInput, GovukFormMixin, QueryFilterForm
 from pmo.permissions import Role
 from pmo.spreadsheets import parse_money
 from portfolio import imports as project_imports
-from portfolio.models import Project, Service
+from portfolio.models import Directorate, MTFPCategory, Project, Service, Workstream
 
 User = get_user_model()
 
@@ -63,6 +67,66 @@ def name_required_errors(form: forms.BaseForm, **specific: str) -> None:
             )
             message = f"{verb} the {str(field.label or name.replace('_', ' ')).lower()}"
         field.error_messages["required"] = message
+
+
+# --- The lists' filters (query string) ---------------------------------------
+
+
+class FiguresForm(QueryFilterForm):
+    """Which financial year and which figures a page of money shows: one of
+    the medium-term plan's years, incremental or budget effect."""
+
+    year = forms.TypedChoiceField(label="Financial year", coerce=int, required=False)
+    view = forms.ChoiceField(label="Figures", choices=list(VIEW_LABELS.items()), required=False)
+
+    def __init__(self, data=None, *args, today: datetime.date, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        self.today = today
+        self.fields["year"].choices = [(y, fy_label(y)) for y in mtfp_years(today)]
+
+    @property
+    def chosen_year(self) -> int:
+        return self.valid().get("year") or financial_year_of(self.today)
+
+    @property
+    def chosen_view(self) -> str:
+        return self.valid().get("view") or INCREMENTAL
+
+
+class SummaryFiguresForm(FiguresForm):
+    measure = forms.ChoiceField(
+        label="Measure",
+        choices=[("plan", "Plan"), ("forecast", "Forecast"), ("actual", "Actual")],
+        required=False,
+    )
+
+    @property
+    def chosen_measure(self) -> str:
+        return self.valid().get("measure") or "forecast"
+
+
+class TrackerFilterForm(FiguresForm):
+    directorate = forms.ModelChoiceField(Directorate.objects.all(), required=False)
+    workstream = forms.ModelChoiceField(Workstream.objects.all(), required=False)
+    benefit_type = forms.ChoiceField(
+        label="Type", choices=[("", "All"), *BenefitType.choices], required=False
+    )
+    mtfp_category = forms.ChoiceField(
+        label="MTFP category", choices=[("", "All"), *MTFPCategory.choices], required=False
+    )
+    confidence = forms.ChoiceField(choices=[("", "All"), *Confidence.choices], required=False)
+    status = forms.ChoiceField(choices=[("", "All"), *BenefitStatus.choices], required=False)
+
+    def filters(self) -> dict:
+        """The tracker's filters for benefits.selectors.filtered_benefits:
+        recognised values only, a directorate or workstream by its id."""
+        chosen = self.valid()
+        chosen.pop("year", None)
+        chosen.pop("view", None)
+        for name in ("directorate", "workstream"):
+            if name in chosen:
+                chosen[name] = chosen[name].pk
+        return chosen
 
 
 class YearProfileMixin:

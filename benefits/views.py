@@ -29,6 +29,8 @@ from benefits.forms import (
     ReprofileForm,
     ResolveFlagForm,
     SignOffForm,
+    SummaryFiguresForm,
+    TrackerFilterForm,
     WriteOffForm,
     editable_projects,
     month_default,
@@ -83,29 +85,6 @@ def _benefit(pk: int) -> FinancialBenefit:
     )
 
 
-def _chosen_year(request) -> int:
-    years = mtfp_years(_today())
-    try:
-        year = int(request.GET.get("year", ""))
-    except ValueError:
-        return financial_year_of(_today())
-    return year if year in years else financial_year_of(_today())
-
-
-def _chosen_view(request) -> str:
-    view = request.GET.get("view")
-    return view if view in selectors.VIEW_LABELS else selectors.INCREMENTAL
-
-
-def _filters(request) -> dict:
-    filters = {}
-    for name in selectors.TRACKER_FILTERS:
-        value = request.GET.get(name, "").strip()
-        if value:
-            filters[name] = value
-    return filters
-
-
 def _filter_options():
     return {
         "directorates": Directorate.objects.all(),
@@ -135,9 +114,8 @@ def tracker(request):
 
 
 def _tracker_context(request) -> dict:
-    year = _chosen_year(request)
-    view = _chosen_view(request)
-    filters = _filters(request)
+    form = TrackerFilterForm(request.GET, today=_today())
+    year, view, filters = form.chosen_year, form.chosen_view, form.filters()
     totals = selectors.tracker_totals(filters, year, view)
     paginator = Paginator(selectors.tracker_rows(filters, year, view), TRACKER_PAGE_SIZE)
     # The totals query already counted the filtered rows: no second COUNT.
@@ -154,6 +132,7 @@ def _tracker_context(request) -> dict:
         "view": view,
         "view_label": selectors.VIEW_LABELS[view],
         "views": selectors.VIEW_LABELS.items(),
+        "form": form,
         "filters": filters,
         "query": query.urlencode(),
         **_filter_options(),
@@ -527,13 +506,8 @@ def summary(request):
 
 def _summary_context(request) -> dict:
     years = mtfp_years(_today())
-    view = _chosen_view(request)
-    measure = (
-        request.GET.get("measure")
-        if request.GET.get("measure") in ("plan", "forecast", "actual")
-        else "forecast"
-    )
-    year = _chosen_year(request)
+    form = SummaryFiguresForm(request.GET, today=_today())
+    view, measure, year = form.chosen_view, form.chosen_measure, form.chosen_year
     frame = selectors.summary_frame()
     by_directorate = selectors.pivot(frame, "directorate", measure, years, view)
     category_labels = dict(MTFPCategory.choices)
@@ -544,6 +518,7 @@ def _summary_context(request) -> dict:
     investment = selectors.portfolio_investment(frame, years)
     suffix = "_effect" if view == selectors.BUDGET_EFFECT else ""
     return {
+        "form": form,
         "years": [(y, fy_label(y)) for y in years],
         "year": year,
         "view": view,

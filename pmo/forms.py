@@ -7,6 +7,7 @@ pointing at their hint and error message (GOV.UK Design System error pattern).
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.forms.utils import ErrorDict
 
 WIDGET_CLASSES = {
     forms.Textarea: "govuk-textarea",
@@ -74,6 +75,55 @@ class GovukFormMixin:
             if self.fields[name].help_text:
                 described.insert(0, f"{bound.id_for_label}-hint")
             widget.attrs["aria-describedby"] = " ".join(described)
+
+
+class QueryFilterForm(GovukFormMixin, forms.Form):
+    """A list page's filters, read from the query string: the one place a
+    list's GET values are checked before any reaches a query.
+
+    A value the form does not recognise (an old bookmark, a deleted
+    directorate, a hand-edited link) is ignored rather than refused, and
+    `ignored` names it, so the page can say so (includes/ignored_filters.html)
+    instead of failing or silently showing everything.
+    """
+
+    def __init__(self, data=None, *args, **kwargs):
+        # A query string with none of the form's names is an unfiltered
+        # list, not an invalid form.
+        super().__init__(data if data is not None else {}, *args, **kwargs)
+
+    def full_clean(self):
+        super().full_clean()
+        # Not recognised is not an error the user made on this page: the
+        # value is dropped (its field shows "All" again) and named instead.
+        self.ignored_names = [name for name in self._errors if name in self.fields]
+        if self.ignored_names:
+            data = self.data.copy()
+            for name in self.ignored_names:
+                data.pop(name, None)
+            self.data = data
+            self._errors = ErrorDict()
+
+    def mark_errors(self):
+        """Filters are never shown in error (see full_clean)."""
+
+    def valid(self) -> dict:
+        """Every recognised value, with empty ones and unrecognised ones left out."""
+        self.is_valid()
+        return {
+            name: value
+            for name, value in self.cleaned_data.items()
+            if name not in self.ignored_names and value not in (None, "", False)
+        }
+
+    @property
+    def ignored(self) -> list[str]:
+        """The labels of the filters whose values were not recognised."""
+        self.is_valid()
+        return [
+            str(self.fields[name].label or name.replace("_", " ")).lower()
+            for name in self.ignored_names
+        ]
 
 
 class LoginForm(GovukFormMixin, AuthenticationForm):

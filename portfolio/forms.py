@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import BooleanField, ExpressionWrapper, Q
 
-from pmo.forms import GovukDateInput, GovukFormMixin
+from pmo.forms import GovukDateInput, GovukFormMixin, QueryFilterForm
 from portfolio.models import (
     Assumption,
     CorporatePriority,
@@ -409,9 +409,9 @@ class GateDecisionForm(GovukFormMixin, forms.ModelForm):
         ]
 
 
-class RegisterFilterForm(forms.Form):
+class RegisterFilterForm(QueryFilterForm):
     """The register's filters. They come from the query string, so an
-    unknown value is ignored rather than refused (links get old)."""
+    unknown value is ignored rather than refused (links get old), and named."""
 
     q = forms.CharField(label="Search", required=False)
     workstream = forms.ModelChoiceField(Workstream.objects.all(), required=False)
@@ -476,5 +476,4 @@ class RegisterFilterForm(forms.Form):
 
     def filters(self) -> dict:
         """The valid filters, with anything unrecognised dropped."""
-        self.is_valid()
-        return {k: v for k, v in self.cleaned_data.items() if v not in (None, "", False)}
+        return self.valid()

@@ -8,7 +8,7 @@ from html import escape
 from django import forms
 from django.utils.safestring import mark_safe
 
-from pmo.forms import GovukFormMixin
+from pmo.forms import GovukFormMixin, QueryFilterForm
 from portfolio.models import Directorate, Project, Stage, Workstream
 from prioritisation.models import PhaseChoice, ScoringModel, TierChoices
 from prioritisation.scoring import LEVELS, add_quarters, quarter_label
@@ -18,7 +18,7 @@ from prioritisation.services import LevelEntry
 PHASE_FILTER_CHOICES = [("", "All phases"), *PhaseChoice.choices, ("none", "Not yet phased")]
 
 
-class ProjectFilterForm(GovukFormMixin, forms.Form):
+class ProjectFilterForm(QueryFilterForm):
     directorate = forms.ModelChoiceField(
         queryset=Directorate.objects.all(), required=False, empty_label="All directorates"
     )
@@ -32,14 +32,14 @@ class ProjectFilterForm(GovukFormMixin, forms.Form):
     phase = forms.ChoiceField(choices=PHASE_FILTER_CHOICES, required=False)
 
     def filters(self) -> ProjectFilters:
-        if not self.is_valid():
-            return ProjectFilters()
-        data = self.cleaned_data
+        """The recognised filters; one not recognised is left off (and
+        named by `ignored`), the others still apply."""
+        data = self.valid()
         return ProjectFilters(
-            directorate_id=data["directorate"].pk if data["directorate"] else None,
-            workstream_id=data["workstream"].pk if data["workstream"] else None,
-            stage=data["stage"] or None,
-            phase=data["phase"] or None,
+            directorate_id=data["directorate"].pk if "directorate" in data else None,
+            workstream_id=data["workstream"].pk if "workstream" in data else None,
+            stage=data.get("stage"),
+            phase=data.get("phase"),
         )
 
 
@@ -49,6 +49,20 @@ class GridFilterForm(ProjectFilterForm):
         choices=[("investment", "One-off investment"), ("savings", "Annual savings")],
         required=False,
     )
+
+
+class CapacityFilterForm(QueryFilterForm):
+    """The change-load page's filters, and the cell (a service in a quarter)
+    whose projects it lists."""
+
+    directorate = forms.ModelChoiceField(Directorate.objects.all(), required=False)
+    weighted = forms.BooleanField(label="Weight by range", required=False)
+    # The cell's service is looked up among the load's rows, not in a query.
+    service = forms.IntegerField(min_value=1, max_value=2**31 - 1, required=False)
+    quarter = forms.DateField(required=False)
+
+    def chosen(self, name: str):
+        return self.valid().get(name)
 
 
 # --- Assessment ----------------------------------------------------------

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import datetime
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -21,6 +19,7 @@ from prioritisation.charts import figure_json, grid_figure
 from prioritisation.forms import (
     AssessmentForm,
     CalibrationForm,
+    CapacityFilterForm,
     DraftModelForm,
     GridFilterForm,
     PhaseForm,
@@ -70,9 +69,9 @@ def _subnav_vary(user) -> tuple[bool, bool]:
 
 
 def _grid_context(request, *, present: bool) -> dict:
-    form = GridFilterForm(request.GET or None)
+    form = GridFilterForm(request.GET)
     filters = form.filters()
-    size = (form.cleaned_data.get("size") if form.is_valid() else "") or "investment"
+    size = form.valid().get("size") or "investment"
     model = selectors.active_model()
     ranges = selectors.ranges_of(model)
     rows = selectors.grid_points(filters)
@@ -309,19 +308,21 @@ def capacity(request):
 
 
 def _capacity_context(request) -> dict:
-    weighted = request.GET.get("weighted") == "1"
-    directorate_id = _int_or_none(request.GET.get("directorate"))
+    form = CapacityFilterForm(request.GET)
+    weighted = bool(form.chosen("weighted"))
+    directorate = form.chosen("directorate")
+    directorate_id = directorate.pk if directorate else None
     today = timezone.localdate()
     load = selectors.change_load(today=today, weighted=weighted, directorate_id=directorate_id)
     selected = None
-    service_id = _int_or_none(request.GET.get("service"))
-    quarter = _date_or_none(request.GET.get("quarter"))
-    if service_id and quarter:
-        selected = load.cell(service_id, quarter)
+    service, quarter = form.chosen("service"), form.chosen("quarter")
+    if service and quarter:
+        selected = load.cell(service, quarter)
     query = request.GET.copy()
     for key in ("service", "quarter"):
         query.pop(key, None)
     return {
+        "form": form,
         "load": load,
         "selected": selected,
         "weighted": weighted,
@@ -332,20 +333,6 @@ def _capacity_context(request) -> dict:
         "phase_delay": PHASE_DELAY_QUARTERS,
         "today": today,
     }
-
-
-def _int_or_none(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
-def _date_or_none(value):
-    try:
-        return datetime.date.fromisoformat(value)
-    except (TypeError, ValueError):
-        return None
 
 
 # --- Scoring a project -------------------------------------------------------

@@ -56,6 +56,16 @@ def ukdate(value) -> str:
 
 
 @register.filter
+def and_list(words) -> str:
+    """Words as a phrase: "stage", "stage and workstream",
+    "stage, workstream and year"."""
+    words = [str(word) for word in words]
+    if len(words) < 2:
+        return "".join(words)
+    return f"{', '.join(words[:-1])} and {words[-1]}"
+
+
+@register.filter
 def fy(value) -> str:
     """A date or a starting year, as the financial year '2025/26'."""
     if value in (None, ""):

@@ -59,6 +59,12 @@ def test_a_benefit_goes_from_plan_to_signed_off_actual_to_export(page_as, roles,
     signer.wait_for_selector(f"h1:has-text('Sign off {fy_label(FY)}')")
     assert axe_violations(signer) == []
     signer.fill("#id_note", "Agreed to the establishment report")
+    # The year is still running: signing off without confirming is refused,
+    # with the reason on the box that confirms it.
+    signer.click(f"button:has-text('Sign off {fy_label(FY)}')")
+    signer.wait_for_selector(".govuk-error-summary")
+    assert "still running" in signer.locator(".govuk-error-summary").inner_text()
+    signer.check("#id_confirm_running_year")
     signer.click(f"button:has-text('Sign off {fy_label(FY)}')")
     signer.wait_for_selector("text=signed off")
     row = signer.locator(f"#year-{FY}").inner_text()

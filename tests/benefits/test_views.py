@@ -314,6 +314,23 @@ def test_the_tracker_totals_the_chosen_year_and_shows_a_banked_saving_under_both
     assert "<html" not in fragment.text and 'id="results"' in fragment.text
 
 
+def test_a_filter_the_tracker_does_not_recognise_is_named_and_the_rest_still_apply(client_as):
+    adults = DirectorateFactory(name="Adults")
+    mine = BenefitYearFactory(
+        benefit=FinancialBenefitFactory(project=ProjectFactory(lead_directorate=adults))
+    ).benefit
+    other = BenefitYearFactory().benefit
+    client = client_as(Role.VIEWER)
+    response = client.get(f"/benefits/?workstream=abc&directorate={adults.pk}&year=1066")
+    assert response.status_code == 200
+    assert mine.title in response.text and other.title not in response.text
+    ignored = " ".join(response.text.split('id="ignored-filters"')[1].split("</div>")[0].split())
+    assert "financial year and workstream filters did not match any choice" in ignored
+    # The year it did not recognise is the current one, shown selected.
+    assert response.context["year"] == FY
+    assert client.get("/benefits/?directorate=x").status_code == 200
+
+
 def test_the_budget_effect_view_carries_a_recurring_saving_into_later_years(client_as):
     BenefitYearFactory(year=FY - 1, plan=Decimal("1000000"), forecast=Decimal("1000000"))
     client = client_as(Role.VIEWER)

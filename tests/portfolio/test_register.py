@@ -101,6 +101,14 @@ def test_unknown_filter_values_are_ignored(client_as):
     ProjectFactory(title="Still listed")
     response = client_as(Role.VIEWER).get("/projects/?stage=nonsense&workstream=abc&sort=evil")
     assert titles(response) == ["Still listed"]
+    notice = " ".join(response.text.split('id="ignored-filters"')[1].split("</div>")[0].split())
+    assert "workstream and stage filters did not match any choice" in notice
+
+
+def test_the_count_of_matches_is_in_the_singular_for_one(client_as):
+    ProjectFactory(title="Only one")
+    response = client_as(Role.VIEWER).get("/projects/?q=only")
+    assert "1 project matches the filters." in " ".join(response.text.split())
 
 
 def test_it_counts_the_filtered_projects_by_stage_and_rag(client_as):

@@ -152,16 +152,17 @@ def kwargs_for(name: str, pattern: URLPattern, world: dict) -> dict | None:
     return None if None in found.values() else found
 
 
-def page_patterns(resolver=None, namespace=""):
-    """(name, pattern) for every named HTML page of the app."""
+def page_patterns(resolver=None, namespace="", skip=NOT_PAGES):
+    """(name, pattern) for every named HTML page of the app (every named
+    route but admin's, with `skip` for a different set left out)."""
     resolver = resolver or get_resolver()
     for entry in resolver.url_patterns:
         if isinstance(entry, URLResolver):
             if entry.namespace == "admin":
                 continue
             ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
-            yield from page_patterns(entry, ns)
+            yield from page_patterns(entry, ns, skip)
         elif isinstance(entry, URLPattern) and entry.name:
             name = f"{namespace}{entry.name}"
-            if name not in NOT_PAGES:
+            if name not in skip:
                 yield name, entry
