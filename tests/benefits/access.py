@@ -62,6 +62,8 @@ ROUTES = [
         get=statuses(200, allowed={Role.FINANCE}),
         post=statuses(302, allowed={Role.FINANCE}),
         kwargs=_year,
+        # This year is still running, so a sign-off must confirm that it is.
+        post_data=lambda world: {"confirm_running_year": "on"},
     ),
     Route(
         "benefits:approve",
