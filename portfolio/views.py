@@ -210,6 +210,9 @@ REGISTER_COLUMNS = [
     ("forecast_end", "Forecast end"),
     ("updated", "Last update"),
 ]
+# Columns whose first click sorts high to low: a PMO wants the worst delivery
+# confidence (Red) first, and the latest update first.
+DESCENDING_FIRST = {"rag", "updated"}
 
 
 def _register_filters(request) -> tuple[RegisterFilterForm, dict]:
@@ -233,7 +236,10 @@ def _sort_headers(request, current: str) -> list[dict]:
         direction = None
         if current.lstrip("-") == key:
             direction = "descending" if current.startswith("-") else "ascending"
-        next_sort = f"-{key}" if direction == "ascending" else key
+        if key in DESCENDING_FIRST:
+            next_sort = key if direction == "descending" else f"-{key}"
+        else:
+            next_sort = f"-{key}" if direction == "ascending" else key
         headers.append(
             {
                 "key": key,
@@ -283,6 +289,8 @@ def _register_context(request) -> dict[str, Any]:
         else "",
         "next_query": _query(request, page=page.next_page_number()) if page.has_next() else "",
         "headers": _sort_headers(request, filters.get("sort", "")),
+        # A sort alone filters nothing: the count then says no more than "40 projects".
+        "filtered": any(name != "sort" for name in filters),
         "summary": summary,
         "export_query": _query(request, page=None),
         "period": period,

@@ -191,6 +191,11 @@ class ProjectFilters:
     stage: str | None = None
     phase: str | None = None  # a PhaseChoice value, or "none" for not yet phased
 
+    @property
+    def active(self) -> bool:
+        """Whether any filter is set (the page then says "matching the filters")."""
+        return any((self.directorate_id, self.workstream_id, self.stage, self.phase))
+
     def apply(self, assessments: QuerySet[Assessment]) -> QuerySet[Assessment]:
         if self.directorate_id:
             assessments = assessments.filter(project__lead_directorate_id=self.directorate_id)

@@ -106,6 +106,7 @@ def _grid_context(request, *, present: bool) -> dict:
         size_links.append({"label": label, "query": linked.urlencode(), "current": value == size})
     return {
         "form": form,
+        "filtered": filters.active,
         "model": model,
         "ranges": ranges,
         "rows": rows,

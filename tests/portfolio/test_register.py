@@ -97,6 +97,22 @@ def test_it_sorts_by_rag_worst_first_and_by_title(client_as):
     assert "?sort=-title" in html
 
 
+def test_the_delivery_confidence_header_sorts_worst_first_on_the_first_click(client_as):
+    for title, rag in (("B green", "G"), ("A red", "R"), ("C amber", "A")):
+        StatusUpdateFactory(project=ProjectFactory(title=title), delivery_confidence=rag)
+    client = client_as(Role.VIEWER)
+    headers = {h["key"]: h for h in client.get("/projects/").context["headers"]}
+    first_click = headers["rag"]["query"]
+    assert first_click == "sort=-rag"
+    response = client.get(f"/projects/?{first_click}")
+    assert titles(response) == ["A red", "C amber", "B green"]
+    headers = {h["key"]: h for h in response.context["headers"]}
+    assert headers["rag"]["aria_sort"] == "descending"
+    assert headers["rag"]["query"] == "sort=rag"  # the second click: best first
+    assert "3 projects." in response.content.decode()  # sorted, not filtered
+    assert "1 project matches the filters." in client.get("/projects/?rag=R").content.decode()
+
+
 def test_unknown_filter_values_are_ignored(client_as):
     ProjectFactory(title="Still listed")
     response = client_as(Role.VIEWER).get("/projects/?stage=nonsense&workstream=abc&sort=evil")

@@ -113,6 +113,17 @@ def test_present_mode_has_no_navigation_and_large_type(client_as):
     assert "Leave presentation" in page
 
 
+def test_present_mode_says_matching_the_filters_only_when_a_filter_is_set(client_as):
+    project = ProjectFactory()
+    score(project)
+    client = client_as(Role.CLT)
+    page = client.get("/prioritisation/grid/present/").content.decode()
+    assert "1 scored project. Scoring model" in page
+    directorate = project.lead_directorate.pk
+    page = client.get(f"/prioritisation/grid/present/?directorate={directorate}").content.decode()
+    assert "1 scored project matching the filters." in page
+
+
 def test_the_ranking_puts_higher_impact_first_then_lower_risk(client_as):
     riskier = ProjectFactory(title="Riskier")
     score(riskier, impact=4, risk=4)
