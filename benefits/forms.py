@@ -129,6 +129,13 @@ class TrackerFilterForm(FiguresForm):
         return chosen
 
 
+class AddBenefitQuery(QueryFilterForm):
+    """The add page's ?project= prefill: a project reference, checked like a
+    list's filters (a NUL byte or an over-long value is ignored, never a query)."""
+
+    project = forms.CharField(max_length=12, required=False)
+
+
 class YearProfileMixin:
     """Adds one money field per financial year for each named measure."""
 

@@ -18,6 +18,7 @@ from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 from benefits import charts, exports, imports, selectors, services
 from benefits.forms import (
     ActualForm,
+    AddBenefitQuery,
     BenefitForm,
     CostForm,
     ForecastCellForm,
@@ -203,8 +204,8 @@ def _editable_benefit(request, pk: int, action: str = "edit_benefit") -> Financi
 def add(request):
     projects = editable_projects(request.user)
     project = None
-    if request.GET.get("project"):
-        project = projects.filter(reference=request.GET["project"]).first()
+    if reference := AddBenefitQuery(request.GET).valid().get("project"):
+        project = projects.filter(reference=reference).first()
     if not projects.exists():
         raise PermissionDenied("You do not manage any projects to add benefits to.")
     require(request, "edit_benefit", project or projects.first())
