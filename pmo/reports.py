@@ -327,20 +327,26 @@ def _save_file(field_file, name: str, content: bytes) -> None:
 
 # The downloaded HTML pack is e-mailed and opened from disk, where no server
 # can give it a script: the vendored plotly.js (the one the pages load) and
-# the few lines that draw each chart go inside the file.
+# the few lines that draw each chart go inside the file, as does the script
+# that makes a wide table's box a focusable, scrolling region.
 OFFLINE_CHART_SCRIPTS = ("vendor/plotly/plotly.min.js", "js/pack-document.js")
+OFFLINE_PAGE_SCRIPTS = ("js/table-scroll.js",)
 _ENDS_A_SCRIPT = re.compile(r"</script|<!--", re.IGNORECASE)
 
 
 def offline_chart_scripts() -> list[str]:
-    """The chart scripts' text, to inline in <script> elements. A file that
-    could end its <script> element early is refused, not escaped: escaping
-    would change the code."""
+    return _inline_scripts(OFFLINE_CHART_SCRIPTS)
+
+
+def _inline_scripts(paths: tuple[str, ...]) -> list[str]:
+    """The scripts' text, to inline in <script> elements. A file that could
+    end its <script> element early is refused, not escaped: escaping would
+    change the code."""
     scripts = []
-    for path in OFFLINE_CHART_SCRIPTS:
+    for path in paths:
         found = finders.find(path)
         if found is None:
-            raise ReportError(f"The chart script static/{path} is missing from this installation.")
+            raise ReportError(f"The pack script static/{path} is missing from this installation.")
         text = Path(found).read_text(encoding="utf-8")
         if _ENDS_A_SCRIPT.search(text):
             raise ReportError(f"static/{path} cannot be inlined: it contains </script or <!--.")
@@ -349,16 +355,18 @@ def offline_chart_scripts() -> list[str]:
 
 
 def render_document(run: ReportRun, snapshot: str) -> str:
-    """The standalone HTML file: the snapshot with its styles and, if it has
-    charts, the scripts that draw them, so it works offline."""
-    scripts = offline_chart_scripts() if "data-plotly-figure=" in snapshot else []
+    """The standalone HTML file: the snapshot with its styles and scripts
+    (the charts' only if it has charts), so it works offline."""
+    scripts = _inline_scripts(OFFLINE_PAGE_SCRIPTS)
+    if "data-plotly-figure=" in snapshot:
+        scripts += offline_chart_scripts()
     return render_to_string(
         "reports/pack_document.html",
         {
             "run": run,
             "snapshot": snapshot,
             "organisation_name": settings.PMO_ORGANISATION_NAME,
-            # Our own vendored files, checked by offline_chart_scripts.
+            # Our own vendored files, checked by _inline_scripts.
             "scripts": [mark_safe(text) for text in scripts],  # noqa: S308  # nosec B308 B703
         },
     )
