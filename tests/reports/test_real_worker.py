@@ -27,6 +27,10 @@ from pmo.tasks import generate_report_task
 from tests.portfolio.factories import ProjectFactory, StatusUpdateFactory
 
 pytestmark = [
+    # One real worker at a time: every test here consumes the broker's one
+    # queue, and under pytest-xdist another process's worker would take tasks
+    # meant for this process's test database.
+    pytest.mark.xdist_group("real_celery_worker"),
     pytest.mark.redis,
     pytest.mark.postgres,
     pytest.mark.django_db(transaction=True),
