@@ -27,6 +27,7 @@ from portfolio.models import (
     Risk,
     Service,
     Stage,
+    StatusUpdate,
     Tag,
     Workstream,
 )
@@ -222,14 +223,7 @@ class StatusUpdateForm(GovukFormMixin, forms.Form):
             for name, value in carried_from.carried_values().items():
                 self.initial.setdefault(name, value)
         choices = scale_choices(settings.PMO_RAG_SCALE)
-        for name in (
-            "delivery_confidence",
-            "schedule_rag",
-            "cost_rag",
-            "benefits_rag",
-            "resources_rag",
-            "risk_rag",
-        ):
+        for name in StatusUpdate.RATING_FIELDS:
             self.fields[name].choices = [("", "Choose a rating")] + choices
             self.fields[name].error_messages["required"] = (
                 f"Choose a rating for {self.fields[name].label.lower()}"

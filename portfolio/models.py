@@ -308,16 +308,20 @@ class StatusUpdate(models.Model):
     def __str__(self) -> str:
         return f"{self.project.reference} {self.period:%b %Y}"
 
-    # What a new month's update starts from (copy-forward). The override's
-    # justification is not carried: the honesty rule asks for it afresh each
-    # month, so a carried Green with an overdue milestone is still refused.
-    CARRIED_FIELDS = (
+    # The six ratings an update carries, delivery confidence first.
+    RATING_FIELDS = (
         "delivery_confidence",
         "schedule_rag",
         "cost_rag",
         "benefits_rag",
         "resources_rag",
         "risk_rag",
+    )
+    # What a new month's update starts from (copy-forward). The override's
+    # justification is not carried: the honesty rule asks for it afresh each
+    # month, so a carried Green with an overdue milestone is still refused.
+    CARRIED_FIELDS = (
+        *RATING_FIELDS,
         "progress",
         "next_steps",
         "issues_and_decisions",

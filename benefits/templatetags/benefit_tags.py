@@ -1,5 +1,7 @@
 from django import template
 
+from pmo.templatetags.pmo import phrase
+
 register = template.Library()
 
 
@@ -15,7 +17,4 @@ def person(user, missing: str = "—") -> str:
 def names_or(users) -> str:
     """People as a phrase: "Aisha Rahman", "Aisha Rahman or Ben Carter",
     "Aisha Rahman, Ben Carter or Fiona Walsh"."""
-    names = [person(user) for user in users]
-    if len(names) < 2:
-        return "".join(names)
-    return f"{', '.join(names[:-1])} or {names[-1]}"
+    return phrase([person(user) for user in users], "or")

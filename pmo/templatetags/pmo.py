@@ -55,14 +55,20 @@ def ukdate(value) -> str:
     return f"{value.day} {value:%b %Y}"
 
 
+def phrase(words, last: str) -> str:
+    """Words joined as English does: "a", "a and b", "a, b and c" (with
+    `last` the word before the last one: "and", "or")."""
+    words = [str(word) for word in words]
+    if len(words) < 2:
+        return "".join(words)
+    return f"{', '.join(words[:-1])} {last} {words[-1]}"
+
+
 @register.filter
 def and_list(words) -> str:
     """Words as a phrase: "stage", "stage and workstream",
     "stage, workstream and year"."""
-    words = [str(word) for word in words]
-    if len(words) < 2:
-        return "".join(words)
-    return f"{', '.join(words[:-1])} and {words[-1]}"
+    return phrase(words, "and")
 
 
 @register.filter
