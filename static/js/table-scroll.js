@@ -11,6 +11,7 @@
   function mark(box) {
     var scrolls = box.scrollWidth > box.clientWidth;
     box.classList.toggle("pmo-table-wrap--scrolls", scrolls);
+    box.style.setProperty("--pmo-box-width", box.clientWidth + "px");
     // A box the server made a region already keeps what the server said.
     if (box.dataset.pmoRegion === undefined) {
       box.dataset.pmoRegion = box.hasAttribute("tabindex") ? "server" : "";

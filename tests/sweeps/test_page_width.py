@@ -21,8 +21,9 @@ WIDTHS = (1280, 375)
 ROLES = (Role.PMO, Role.FINANCE, Role.PROJECT_MANAGER, Role.SPONSOR, Role.CLT, Role.VIEWER)
 
 # What overflows, measured in the page: the page itself, any table outside a
-# scroll box that is wider than its parent, and any scroll box that scrolls
-# without the class that makes its first column sticky.
+# scroll box that is wider than its parent, any scroll box that scrolls
+# without the class that makes its first column sticky, and a scrolling
+# table's caption wider than its box (half of it would be off screen).
 MEASURE = """() => {
   const faults = [];
   const page = document.documentElement;
@@ -38,6 +39,10 @@ MEASURE = """() => {
     if (box && box.scrollWidth > box.clientWidth
         && !box.classList.contains("pmo-table-wrap--scrolls")) {
       faults.push(`"${name}" scrolls but is not marked to`);
+    }
+    if (box && table.caption && box.classList.contains("pmo-table-wrap--scrolls")
+        && table.caption.getBoundingClientRect().width > box.clientWidth + 1) {
+      faults.push(`"${name}" scrolls its caption out of view`);
     }
   }
   return faults;
