@@ -334,11 +334,7 @@ OFFLINE_PAGE_SCRIPTS = ("js/table-scroll.js",)
 _ENDS_A_SCRIPT = re.compile(r"</script|<!--", re.IGNORECASE)
 
 
-def offline_chart_scripts() -> list[str]:
-    return _inline_scripts(OFFLINE_CHART_SCRIPTS)
-
-
-def _inline_scripts(paths: tuple[str, ...]) -> list[str]:
+def inline_scripts(paths: tuple[str, ...]) -> list[str]:
     """The scripts' text, to inline in <script> elements. A file that could
     end its <script> element early is refused, not escaped: escaping would
     change the code."""
@@ -357,16 +353,16 @@ def _inline_scripts(paths: tuple[str, ...]) -> list[str]:
 def render_document(run: ReportRun, snapshot: str) -> str:
     """The standalone HTML file: the snapshot with its styles and scripts
     (the charts' only if it has charts), so it works offline."""
-    scripts = _inline_scripts(OFFLINE_PAGE_SCRIPTS)
+    scripts = inline_scripts(OFFLINE_PAGE_SCRIPTS)
     if "data-plotly-figure=" in snapshot:
-        scripts += offline_chart_scripts()
+        scripts += inline_scripts(OFFLINE_CHART_SCRIPTS)
     return render_to_string(
         "reports/pack_document.html",
         {
             "run": run,
             "snapshot": snapshot,
             "organisation_name": settings.PMO_ORGANISATION_NAME,
-            # Our own vendored files, checked by _inline_scripts.
+            # Our own vendored files, checked by inline_scripts.
             "scripts": [mark_safe(text) for text in scripts],  # noqa: S308  # nosec B308 B703
         },
     )

@@ -236,10 +236,10 @@ def _sort_headers(request, current: str) -> list[dict]:
         direction = None
         if current.lstrip("-") == key:
             direction = "descending" if current.startswith("-") else "ascending"
-        if key in DESCENDING_FIRST:
-            next_sort = key if direction == "descending" else f"-{key}"
-        else:
-            next_sort = f"-{key}" if direction == "ascending" else key
+        # A click on the current sort reverses it; on another column it
+        # starts from that column's first direction.
+        first, reverse = (f"-{key}", key) if key in DESCENDING_FIRST else (key, f"-{key}")
+        next_sort = reverse if current == first else first
         headers.append(
             {
                 "key": key,

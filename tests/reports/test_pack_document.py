@@ -90,4 +90,4 @@ def test_a_script_that_would_end_its_element_early_is_refused(monkeypatch, tmp_p
     monkeypatch.setattr(reports.finders, "find", lambda path: str(script))
 
     with pytest.raises(reports.ReportError, match="cannot be inlined"):
-        reports.offline_chart_scripts()
+        reports.inline_scripts(reports.OFFLINE_CHART_SCRIPTS)

@@ -1,6 +1,6 @@
 """Width sweep: every page fits a 1280 px desktop and a 375 px phone with no
 sideways scroll of the page itself. A table wider than the screen scrolls
-inside its own box (.pmo-table-wrap), which app.js marks as scrolling so
+inside its own box (.pmo-table-wrap), which table-scroll.js marks as scrolling so
 that its first column sticks and the box can take keyboard focus.
 
 Each page is opened as the first role that can see it, in the order below:
@@ -65,9 +65,9 @@ def test_every_page_fits_a_desktop_and_a_phone(page_as, demo_world):
         for url in urls.values():
             for role in [seen_by[url]] if url in seen_by else ROLES:
                 key = (role, width)
-                page = pages.get(key) or pages.setdefault(
-                    key, page_as(role, viewport={"width": width, "height": 900})
-                )
+                if key not in pages:
+                    pages[key] = page_as(role, viewport={"width": width, "height": 900})
+                page = pages[key]
                 response = page.goto(url)
                 if response.status in (403, 405):
                     continue
