@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 
+from benefits import notices
 from benefits.models import (
     ZERO,
     BenefitActual,
@@ -357,6 +358,7 @@ def benefit_record_actual(
         reason=reason,
         detail=f"{month:%b %Y}: {_money_text(amount)}",
     )
+    notices.actual_awaits_sign_off(actual)
     return actual
 
 

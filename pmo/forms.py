@@ -9,6 +9,9 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.forms.utils import ErrorDict
 
+from pmo.models import Delivery, NoticeKind
+from pmo.notifications import KIND_HELP
+
 WIDGET_CLASSES = {
     forms.Textarea: "govuk-textarea",
     forms.Select: "govuk-select",
@@ -128,3 +131,34 @@ class QueryFilterForm(GovukFormMixin, forms.Form):
 
 class LoginForm(GovukFormMixin, AuthenticationForm):
     pass
+
+
+class NotificationPreferencesForm(GovukFormMixin, forms.Form):
+    """One radios group per kind of notice: straight away, digest, or never."""
+
+    def __init__(self, *args, current: dict[str, str], **kwargs):
+        super().__init__(*args, initial=current, **kwargs)
+        for kind in NoticeKind:
+            self.fields[kind.value] = forms.ChoiceField(
+                label=kind.label,
+                help_text=KIND_HELP[kind],
+                choices=Delivery.choices,
+                widget=forms.RadioSelect,
+                error_messages={
+                    "required": f"Choose how to hear that {kind.label[0].lower()}{kind.label[1:]}"
+                },
+            )
+
+
+class NoticeLogFilterForm(QueryFilterForm):
+    kind = forms.ChoiceField(label="Kind", required=False)
+    recipient = forms.CharField(label="Sent to (name or e-mail)", required=False, max_length=100)
+    status = forms.ChoiceField(
+        label="Status",
+        required=False,
+        choices=[("", "All"), ("sent", "Sent"), ("waiting", "Waiting"), ("failed", "Failed")],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", "All"), *NoticeKind.choices]

@@ -228,3 +228,85 @@ class DataVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.db_table} v{self.version}"
+
+
+class NoticeKind(models.TextChoices):
+    """What a notice tells someone. The label is the preferences page's."""
+
+    UPDATE_DUE = "update_due", "A monthly update is due"
+    UPDATE_OVERDUE = "update_overdue", "A monthly update is overdue"
+    MODERATION = "moderation", "A score awaits moderation"
+    SIGN_OFF = "sign_off", "Actuals await sign-off"
+    GATE = "gate", "A gate decision is needed"
+    PACK = "pack", "A pack is published"
+    MILESTONE_OVERDUE = "milestone_overdue", "A milestone is overdue"
+    RED = "red", "A project is reported Red"
+
+
+class Delivery(models.TextChoices):
+    IMMEDIATE = "immediate", "Straight away"
+    DIGEST = "digest", "In one e-mail each morning (daily digest)"
+    OFF = "off", "Do not e-mail me"
+
+
+class NotificationPreference(models.Model):
+    """How one user wants one kind of notice. No row means the kind's
+    default (pmo.notifications.default_delivery)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
+    kind = models.CharField(max_length=20, choices=NoticeKind.choices)
+    delivery = models.CharField(max_length=10, choices=Delivery.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="one_preference_per_kind")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.kind}: {self.delivery}"
+
+
+class Notice(models.Model):
+    """One e-mail notice to one person about one event, kept as the notice
+    log. The event key names the event ("update-due:12:2026-11"), and the
+    constraint one_notice_per_event_and_person makes sending idempotent: an
+    event raised twice, or a reminder run fired twice, records nothing new."""
+
+    kind = models.CharField(max_length=20, choices=NoticeKind.choices)
+    event_key = models.CharField(max_length=200)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notices"
+    )
+    email = models.EmailField("Sent to")
+    subject = models.CharField(max_length=250)
+    body = models.TextField(help_text="Paragraphs separated by blank lines.")
+    link = models.URLField(max_length=500, help_text="The exact page the notice is about.")
+    delivery = models.CharField(max_length=10, choices=Delivery.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True, help_text="Why the last attempt to send failed.")
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event_key", "recipient"], name="one_notice_per_event_and_person"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["delivery", "created_at"],
+                condition=Q(sent_at__isnull=True),
+                name="notice_unsent",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} to {self.email}"
+
+    @property
+    def paragraphs(self) -> list[str]:
+        return [p.strip() for p in self.body.split("\n\n") if p.strip()]

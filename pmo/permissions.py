@@ -159,6 +159,8 @@ RULES: dict[str, Callable[[Any, frozenset[Role], Any], bool]] = {
     "view_report": _view_report,
     "generate_report": _pmo_or_finance,
     "publish_report": _pmo,
+    # E-mail notices: what was sent to whom.
+    "view_notice_log": _pmo,
 }
 
 

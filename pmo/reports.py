@@ -59,11 +59,14 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 from django.db.models import Max, QuerySet
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
+from pmo import notifications
 from pmo.models import (
     IN_A_SENTENCE,
+    NoticeKind,
     ReportRun,
     ReportType,
     RunStatus,
@@ -72,6 +75,7 @@ from pmo.models import (
     abandoned_message,
     report_file_path,
 )
+from pmo.permissions import Role, can, holders_of
 from pmo.spreadsheets import Column, add_sheet, csv_bytes, formula_safe, new_workbook
 
 logger = logging.getLogger(__name__)
@@ -507,8 +511,26 @@ def report_run_publish(*, run: ReportRun, user=None) -> ReportRun:
                 f"Another version of the {run.period_label} report was published at the same "
                 "moment. Reload the page to see it."
             ) from None
+        _announce(run)
     logger.info("event=report_published run=%s version=%s", run.pk, run.version)
     return run
+
+
+def _announce(run: ReportRun) -> None:
+    """CLT, and anyone who subscribed, hear of a published pack they may read."""
+    audience = [*holders_of(Role.CLT), *notifications.subscribers(NoticeKind.PACK)]
+    notifications.notify(
+        kind=NoticeKind.PACK,
+        event_key=f"pack:{run.pk}",
+        recipients=[user for user in audience if can(user, "view_report", run)],
+        subject=f"Published: the {run.period_label} {run.name_in_sentence}",
+        body=(
+            f"The {run.name_in_sentence} for {run.period_label} is published "
+            f"(version {run.version}). It is the month's report of record.\n\n"
+            "Read it in the browser, or download it as a workbook."
+        ),
+        path=reverse("reports:detail", args=[run.pk]),
+    )
 
 
 def fail_abandoned_runs(now: datetime.datetime | None = None) -> int:

@@ -267,6 +267,24 @@ PMO_RAG_SCALE = env.str("PMO_RAG_SCALE", default="5")
 PMO_SERVICE_NAME = "Transformation PMO"
 PMO_ORGANISATION_NAME = env.str("PMO_ORGANISATION_NAME", default="Thamesford Council")
 
+# E-mail notices (pmo/notifications.py). EMAIL_URL is django-environ's:
+# smtp+tls://user:password@smtp.example.gov.uk:587 for a mail relay, or the
+# quickstart's default, consolemail://, which prints each message where the
+# server runs (filemail:////tmp/pmo-mail, four slashes for an absolute path,
+# writes the messages to files in /tmp/pmo-mail).
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Transformation PMO <pmo@localhost>")
+# The address people reach the service at: every notice links to a page on it.
+PMO_BASE_URL = env.str("PMO_BASE_URL", default="http://127.0.0.1:8000")
+# The monthly update is due by this day of the month it reports on; the
+# project manager is reminded this many days before, told once it is
+# overdue, and the sponsor is told too this many days after.
+PMO_UPDATE_DEADLINE_DAY = env.int("PMO_UPDATE_DEADLINE_DAY", default=25)
+PMO_UPDATE_REMINDER_DAYS = env.int("PMO_UPDATE_REMINDER_DAYS", default=5)
+PMO_UPDATE_ESCALATION_DAYS = env.int("PMO_UPDATE_ESCALATION_DAYS", default=3)
+# A scheduled gate board is announced to its sponsor and PMO this many days ahead.
+PMO_GATE_NOTICE_DAYS = env.int("PMO_GATE_NOTICE_DAYS", default=10)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -28,7 +28,7 @@ from django.db import (
 )
 from django.utils import timezone
 
-from pmo import reports
+from pmo import notifications, reports
 from pmo.models import ReportRun, ReportType, RunStatus, Trigger
 
 logger = logging.getLogger(__name__)
@@ -278,3 +278,21 @@ def fail_abandoned_runs_task() -> int:
     whose worker was killed is recorded as failed here, in the worker, so
     no page has to write when it is read."""
     return reports.fail_abandoned_runs()
+
+
+@shared_task(name="pmo.tasks.send_notices", acks_late=True)
+def send_notices_task(event_key: str | None = None) -> int:
+    """Send the straight-away e-mail notices of one event once it commits,
+    or, from beat every 15 minutes with no key, any still unsent (the mail
+    server or broker was away). Each notice is locked while it is sent, so
+    a second delivery of this message sends nothing twice."""
+    _drop_broken_connections()
+    return notifications.send_immediate(event_key)
+
+
+@shared_task(name="pmo.tasks.send_digests", acks_late=True)
+def send_digests_task() -> int:
+    """Beat fires this at 07:30 each day: one e-mail per person with the
+    notices they asked to have as a daily digest."""
+    _drop_broken_connections()
+    return notifications.send_digests()

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from pmo import views
+from pmo import notice_views, views
 from pmo.forms import LoginForm
 
 admin.site.site_header = "Transformation PMO administration"
@@ -19,6 +19,8 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("account/notifications/", notice_views.preferences, name="notification_preferences"),
+    path("notices/", notice_views.log, name="notice_log"),
     path("admin/", admin.site.urls),
     path("prioritisation/", include("prioritisation.urls")),
     path("benefits/", include("benefits.urls")),

@@ -167,6 +167,17 @@ def _months(project: Project, this_month: datetime.date) -> int:
     return max(3, min(12, elapsed + 1))
 
 
+def response_to_red(rating: str, project: Project, period: datetime.date) -> dict:
+    """A Red update's recovery owner and re-review date, six weeks on."""
+    if rating != R:
+        return {}
+    owner = project.sponsor.get_full_name() if project.sponsor_id else "Head of service"
+    return {
+        "red_owner": f"{owner} (sponsor)" if project.sponsor_id else owner,
+        "red_review_date": period + relativedelta(months=1, days=14),
+    }
+
+
 def seed_updates(ctx, project: Project, story: Story) -> int:
     this_month = ctx.today.replace(day=1)
     count = _months(project, this_month)
@@ -198,6 +209,7 @@ def seed_updates(ctx, project: Project, story: Story) -> int:
                     else ""
                 ),
                 "path_to_green": path,
+                **response_to_red(rating, project, period),
                 "honesty_override": override,
                 "override_justification": story.override if override else "",
                 "submitted_by": project.project_manager,
@@ -446,6 +458,7 @@ def seed_scale(ctx, projects: list[Project]) -> None:
                         progress=PROGRESS[rating],
                         next_steps=NEXT_STEPS[rating],
                         path_to_green=path_to_green(rating, project.number, period),
+                        **response_to_red(rating, project, period),
                         submitted_by_id=project.project_manager_id,
                     )
                 )

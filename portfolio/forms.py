@@ -11,6 +11,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import BooleanField, ExpressionWrapper, Q
+from django.utils import timezone
 
 from pmo.forms import GovukDateInput, GovukFormMixin, QueryFilterForm
 from portfolio.models import (
@@ -155,13 +156,21 @@ def reporting_periods(current: datetime.date) -> list[tuple[str, str]]:
     return [(m.isoformat(), f"{m:%B %Y}") for m in months]
 
 
-class ConditionallyRequiredField(forms.CharField):
+class RequiredByRule:
     """Shown as required (no "(optional)"), but whether it may be blank is
     a rule across fields that the service applies: a path to green is
-    needed unless the rating is Green."""
+    needed unless the rating is Green, a Response to Red only for Red."""
 
     def validate(self, value):
         pass
+
+
+class ConditionallyRequiredField(RequiredByRule, forms.CharField):
+    pass
+
+
+class ConditionallyRequiredDateField(RequiredByRule, forms.DateField):
+    pass
 
 
 class StatusUpdateForm(GovukFormMixin, forms.Form):
@@ -202,6 +211,20 @@ class StatusUpdateForm(GovukFormMixin, forms.Form):
             "Required unless delivery confidence is Green: what will bring it back, and when."
         ),
     )
+    red_owner = ConditionallyRequiredField(
+        label="Response to Red: owner",
+        max_length=200,
+        help_text="Required if delivery confidence is Red: who leads the recovery.",
+    )
+    red_review_date = ConditionallyRequiredDateField(
+        label="Response to Red: re-review date",
+        widget=GovukDateInput(attrs={"class": "govuk-input--width-10"}),
+        help_text=(
+            "Required if delivery confidence is Red: when the rating will be reviewed again. "
+            "The sponsor and PMO are e-mailed the owner, the path to green and this date."
+        ),
+        error_messages={"invalid": "Enter the re-review date as a real date"},
+    )
     override_justification = forms.CharField(
         label="Justification for a green rating",
         widget=forms.Textarea,
@@ -222,6 +245,10 @@ class StatusUpdateForm(GovukFormMixin, forms.Form):
         if carried_from is not None:
             for name, value in carried_from.carried_values().items():
                 self.initial.setdefault(name, value)
+            # A re-review date still to come is carried; a past one is asked afresh.
+            review = carried_from.red_review_date
+            if review and review > timezone.localdate():
+                self.initial.setdefault("red_review_date", review)
         choices = scale_choices(settings.PMO_RAG_SCALE)
         for name in StatusUpdate.RATING_FIELDS:
             self.fields[name].choices = [("", "Choose a rating")] + choices

@@ -275,6 +275,20 @@ class StatusUpdate(models.Model):
     next_steps = models.TextField("Plans for next period")
     issues_and_decisions = models.TextField("Issues and decisions needed", blank=True)
     path_to_green = models.TextField(blank=True)
+    # Response to Red: a Red update carries an action plan, sent to the
+    # sponsor and PMO. Its actions are the path to green.
+    red_owner = models.CharField(
+        "Response to Red: owner",
+        max_length=200,
+        blank=True,
+        help_text="Who leads the recovery, when delivery confidence is Red.",
+    )
+    red_review_date = models.DateField(
+        "Response to Red: re-review date",
+        null=True,
+        blank=True,
+        help_text="When the Red rating will be reviewed again.",
+    )
     honesty_override = models.BooleanField(
         default=False,
         help_text="Set when a green rating was given despite overdue milestones or severe RAID.",
@@ -326,6 +340,7 @@ class StatusUpdate(models.Model):
         "next_steps",
         "issues_and_decisions",
         "path_to_green",
+        "red_owner",
     )
 
     def carried_values(self) -> dict[str, str]:

@@ -21,6 +21,7 @@ from django.utils import timezone
 from pmo import datacache
 from pmo.permissions import can
 from pmo.reports import period_is_locked
+from portfolio import notices
 from portfolio.models import (
     APPROVING_OUTCOMES,
     Dependency,
@@ -317,11 +318,16 @@ def status_update_submit(
     next_steps: str,
     issues_and_decisions: str = "",
     path_to_green: str = "",
+    red_owner: str = "",
+    red_review_date: datetime.date | None = None,
     override_justification: str = "",
     no_change: bool = False,
     today: datetime.date | None = None,
 ) -> StatusUpdate:
-    """Submit the month's highlight report, applying the honesty rule."""
+    """Submit the month's highlight report, applying the honesty rule. A Red
+    rating carries its Response to Red (owner, actions, re-review date),
+    which goes to the sponsor and PMO."""
+    today = today or timezone.localdate()
     period = first_of_month(period)
     assert_updates_open(period)
     errors: dict[str, str] = {}
@@ -337,6 +343,8 @@ def status_update_submit(
         errors["path_to_green"] = (
             "Enter the path to green: what will bring delivery confidence back to green, and when"
         )
+    if delivery_confidence == RAG.RED:
+        errors.update(_response_to_red_errors(red_owner, red_review_date, today))
     problems = honesty_problems(delivery_confidence, **honesty_counts(project, today))
     override = bool(problems)
     if problems and not override_justification.strip():
@@ -360,6 +368,8 @@ def status_update_submit(
         next_steps=next_steps,
         issues_and_decisions=issues_and_decisions,
         path_to_green=path_to_green,
+        red_owner=red_owner.strip() if delivery_confidence == RAG.RED else "",
+        red_review_date=red_review_date if delivery_confidence == RAG.RED else None,
         honesty_override=override,
         override_justification=override_justification.strip() if override else "",
         submitted_by=user,
@@ -376,7 +386,24 @@ def status_update_submit(
     with datacache.project_rows(project.pk, StatusUpdate):
         update.save()
         StatusUpdate.objects.mark_latest([project.pk])
+    if update.delivery_confidence == RAG.RED:
+        notices.red_reported(update)
     return update
+
+
+def _response_to_red_errors(
+    owner: str, review_date: datetime.date | None, today: datetime.date
+) -> dict[str, str]:
+    errors = {}
+    if not owner.strip():
+        errors["red_owner"] = "Enter who owns the Response to Red: the rating is Red"
+    if review_date is None:
+        errors["red_review_date"] = "Enter the date the Red rating will be reviewed again"
+    elif review_date <= today:
+        errors["red_review_date"] = (
+            f"The re-review date must be after today ({today.day} {today:%b %Y})"
+        )
+    return errors
 
 
 def previous_update(project: Project, period: datetime.date) -> StatusUpdate | None:
@@ -401,6 +428,7 @@ def status_update_confirm_no_change(
         period=period,
         no_change=True,
         today=today,
+        red_review_date=previous.red_review_date,
         **previous.carried_values(),
     )
 

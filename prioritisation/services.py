@@ -14,7 +14,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from portfolio.models import Project
-from prioritisation import defaults
+from prioritisation import defaults, notices
 from prioritisation.models import (
     Assessment,
     AssessmentStatus,
@@ -104,6 +104,8 @@ def assessment_save(
         score.level, score.rationale = entry.level, entry.rationale.strip()
         score.full_clean()
         score.save()
+    if submit:
+        notices.assessment_submitted(assessment, by)
     return assessment
 
 

@@ -1,3 +1,4 @@
+from pmo.models import NoticeKind
 from pmo.permissions import Role
 from tests.access import Route, method_not_allowed, public, statuses
 
@@ -10,6 +11,15 @@ ROUTES = [
     # form comes back to an anonymous user with its errors.
     Route("login", get=public(200) | SIGNED_IN_REDIRECTED, post=public(200) | SIGNED_IN_REDIRECTED),
     Route("logout", get=method_not_allowed(), post=public(302)),
+    # Everyone with a role chooses their own e-mail notices; a valid choice
+    # is saved and redirects, so POST sends one.
+    Route(
+        "notification_preferences",
+        get=statuses(200),
+        post=statuses(302),
+        post_data=lambda world: {kind: "digest" for kind in NoticeKind.values},
+    ),
+    Route("notice_log", get=statuses(200, allowed={Role.PMO}), post=method_not_allowed()),
     # Admin is Django's own: one entry covers its include. Only PMO are staff.
     Route(
         "admin:index",

@@ -97,3 +97,30 @@ def test_a_field_refused_by_the_service_is_styled_as_in_error(client_as, own_pro
     html = response.content.decode()
     assert 'class="govuk-textarea govuk-textarea--error"' in html
     assert 'aria-describedby="id_path_to_green-hint id_path_to_green-error"' in html
+
+
+def test_a_red_update_asks_for_its_response_to_red_in_the_error_summary(client_as, own_project):
+    red = form(delivery_confidence="R", path_to_green="Re-tender by January.")
+    page = client_as(Role.PROJECT_MANAGER).post(
+        f"/projects/{own_project.reference}/updates/new/", red | {"red_review_date": "31/02/2027"}
+    )
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "There is a problem" in html
+    assert "Enter the re-review date as a real date" in html
+    page = client_as(Role.PROJECT_MANAGER).post(
+        f"/projects/{own_project.reference}/updates/new/", red
+    )
+    html = page.content.decode()
+    owner_error = "Enter who owns the Response to Red: the rating is Red"
+    assert f'<a href="#id_red_owner">{owner_error}</a>' in html
+    assert "Enter the date the Red rating will be reviewed again" in html
+    assert not StatusUpdate.objects.exists()
+    next_month = (current_period() + datetime.timedelta(days=40)).isoformat()
+    response = client_as(Role.PROJECT_MANAGER).post(
+        f"/projects/{own_project.reference}/updates/new/",
+        red | {"red_owner": "Head of Digital", "red_review_date": next_month},
+    )
+    assert response.status_code == 302
+    update = StatusUpdate.objects.get()
+    assert (update.red_owner, update.red_review_date.isoformat()) == ("Head of Digital", next_month)

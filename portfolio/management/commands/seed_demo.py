@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from pmo import notifications
 from portfolio import demo as portfolio_demo
 from portfolio.demo import DEMO_USERS, DemoContext
 
@@ -52,12 +53,12 @@ class Command(BaseCommand):
         ctx = DemoContext(today=timezone.localdate(), password=password)
         started = time.monotonic()
         try:
-            with transaction.atomic():
+            with transaction.atomic(), notifications.suppressed():
                 portfolio_demo.seed(ctx)
                 for module in _app_demo_modules():
                     module.seed(ctx)
             if scale:
-                with transaction.atomic():
+                with transaction.atomic(), notifications.suppressed():
                     projects = portfolio_demo.seed_scale(ctx, scale)
                     for module in _app_demo_modules():
                         if hasattr(module, "seed_scale"):
