@@ -42,7 +42,7 @@ from benefits.selectors import (
 )
 from pmo.charts import BASE_LAYOUT, PALETTE
 from pmo.models import ReportRun, ReportType, RunStatus
-from pmo.reports import Section, Table, month_end, previous_month
+from pmo.reports import Chart, Section, Table, month_end, previous_month
 from pmo.spreadsheets import Column
 from portfolio.models import MTFPCategory
 
@@ -296,25 +296,29 @@ def movements_by_year(movements: list[BenefitMovement], years: list[int]) -> lis
 # --- Shaping ------------------------------------------------------------------------
 
 
-def _by(book: Book, year: int, key) -> list[dict]:
-    """Plan, forecast and actual for `year`, both views, grouped by `key`
-    (a function of the benefit), counted benefits only."""
-    groups: dict[str, dict] = {}
-    for b in book.counted:
-        row = groups.setdefault(
-            key(b),
-            {"label": key(b), **{f"{m}_{v}": ZERO for m in MEASURES for v in VIEW_SHORT}},
-        )
+def _sums(book: Book, year: int, benefits, label: str) -> dict:
+    """Plan, forecast and actual of `benefits` for `year`, both views."""
+    row = {"label": label, **{f"{m}_{v}": ZERO for m in MEASURES for v in VIEW_SHORT}}
+    for b in benefits:
         for m in MEASURES:
             row[f"{m}_{INCREMENTAL}"] += book.incremental(b, m)[year]
             row[f"{m}_{BUDGET_EFFECT}"] += book.budget_effect(b, m)[year]
-    rows = [groups[k] for k in sorted(groups)]
-    total = {"label": "Total", **{f"{m}_{v}": ZERO for m in MEASURES for v in VIEW_SHORT}}
-    for row in rows:
-        for name in total:
-            if name != "label":
-                total[name] += row[name]
-    return [*rows, total]
+    return row
+
+
+def _by(book: Book, year: int, key) -> list[dict]:
+    """Plan, forecast and actual for `year`, both views, grouped by `key`
+    (a function of the benefit), counted benefits only, with their total."""
+    groups: dict[str, list] = defaultdict(list)
+    for b in book.counted:
+        groups[key(b)].append(b)
+    rows = [_sums(book, year, groups[k], k) for k in sorted(groups)]
+    return [*rows, _sums(book, year, book.counted, "Total")]
+
+
+def _by_year(book: Book, years: list[int]) -> list[dict]:
+    """The counted benefits' plan, forecast and actual in each year."""
+    return [_sums(book, year, book.counted, money.fy_label(year)) for year in years]
 
 
 def _mtfp_label(b) -> str:
@@ -435,6 +439,7 @@ class _Facts:
     def portfolio_benefits(self) -> Section:
         by_directorate = _by(self.book, self.year, _directorate)
         by_category = _by(self.book, self.year, _mtfp_label)
+        by_year = _by_year(self.book, money.mtfp_years(self.as_at))
         total = by_directorate[-1]
         year_movement = movements_by_year(self.movements, [self.year])[0]
         changes = self.changes_this_year()
@@ -471,6 +476,15 @@ class _Facts:
                 r["label"]: {m: r[f"{m}_{INCREMENTAL}"] for m in MEASURES} for r in by_category
             },
         }
+        year_table = Table(
+            "Benefits by financial year",
+            _view_columns("Financial year"),
+            _view_rows(by_year),
+            sheet="Benefits by year",
+        )
+        figures["by_year"] = {
+            r["label"]: {m: r[f"{m}_{INCREMENTAL}"] for m in MEASURES} for r in by_year
+        }
         return Section(
             key="benefits",
             title=f"Benefits: {self.year_label}",
@@ -480,6 +494,7 @@ class _Facts:
                 "headline": headline,
                 "by_directorate": by_directorate,
                 "by_category": by_category,
+                "by_year": by_year,
                 "directorate_figure": _by_figure(by_directorate, self.year_label),
                 "category_figure": _by_figure(by_category, self.year_label),
                 "movement": year_movement,
@@ -491,7 +506,15 @@ class _Facts:
                 "fte": fte,
                 "view_labels": VIEW_LABELS,
             },
+            charts=[
+                Chart.of(
+                    year_table,
+                    values=[1, 2, 3],
+                    title="Benefits by financial year: plan, forecast and actual (incremental)",
+                )
+            ],
             tables=[
+                year_table,
                 # The year is in the title (the About sheet lists it), not in
                 # the sheet name: "2026/27" cannot go in one, and a name with
                 # the year and "MTFP category" would pass Excel's 31 characters.

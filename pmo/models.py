@@ -34,6 +34,9 @@ IN_A_SENTENCE = {
 
 FINISHED_STATUSES = (RunStatus.SUCCEEDED, RunStatus.FAILED)
 
+# The packs CLT and councillors read, so they come as slides and a PDF too.
+PRESENTED_REPORTS = (ReportType.PORTFOLIO, ReportType.CLT)
+
 
 class Trigger(models.TextChoices):
     USER = "user", "A person, from the reports page"
@@ -116,6 +119,9 @@ class ReportRun(models.Model):
     html_file = models.FileField(max_length=300, blank=True)
     xlsx_file = models.FileField(max_length=300, blank=True)
     csv_file = models.FileField(max_length=300, blank=True)
+    # The packs CLT read (portfolio and CLT) also come as slides and a PDF.
+    pptx_file = models.FileField(max_length=300, blank=True)
+    pdf_file = models.FileField(max_length=300, blank=True)
     # The pack as rendered at generation time: the page shows this, never
     # today's figures, so a published month reads the same forever.
     snapshot = models.TextField(blank=True)
@@ -195,6 +201,8 @@ class ReportRun(models.Model):
             ("html", "HTML snapshot", self.html_file),
             ("xlsx", "Excel workbook (XLSX)", self.xlsx_file),
             ("csv", "CSV file", self.csv_file),
+            ("pptx", "PowerPoint slides (PPTX)", self.pptx_file),
+            ("pdf", "PDF document (tagged for screen readers)", self.pdf_file),
         ]
         return [(fmt, label, f) for fmt, label, f in candidates if f]
 

@@ -64,8 +64,10 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from pmo import notifications
+from pmo.charts import PALETTE
 from pmo.models import (
     IN_A_SENTENCE,
+    PRESENTED_REPORTS,
     NoticeKind,
     ReportRun,
     ReportType,
@@ -118,6 +120,71 @@ class Table:
 
 
 @dataclass
+class Chart:
+    """A section's chart as the slides draw it (a native, editable
+    PowerPoint chart) and the PDF shows it (a picture with `alt` as its
+    text). Its figures are a table's: build it with `Chart.of(table)` or,
+    for a scatter, from the same rows the section's tables count.
+
+    `kind` is "column" (clustered columns, one series per value column) or
+    "scatter" (one series per group, each value an (x, y) pair)."""
+
+    title: str
+    kind: str
+    categories: list[str]
+    series: list[tuple[str, list]]
+    alt: str
+    money: bool = False
+    x_title: str = ""
+    y_title: str = ""
+    # One per series; the pack's palette when empty.
+    colours: list[str] = field(default_factory=list)
+
+    def colour(self, index: int) -> str:
+        palette = self.colours or PALETTE
+        return palette[index % len(palette)]
+
+    @classmethod
+    def of(
+        cls,
+        table: Table,
+        *,
+        values: Sequence[int],
+        title: str = "",
+        leave_out: Sequence[str] = (),
+        y_title: str = "",
+    ) -> Chart:
+        """Clustered columns of `table`: its first column gives the
+        categories, the `values` columns (by index) the series. Rows whose
+        first cell is in `leave_out` (a "Total") are not drawn."""
+        rows = [row for row in table.rows if str(row[0]) not in leave_out]
+        money = all(table.columns[i].kind == "money" for i in values)
+        series = [(table.columns[i].header, [row[i] for row in rows]) for i in values]
+        categories = [str(row[0]) for row in rows]
+        described = "; ".join(
+            f"{name}: "
+            + ", ".join(
+                f"{category} {_chart_value(value, money)}"
+                for category, value in zip(categories, points, strict=True)
+            )
+            for name, points in series
+        )
+        return cls(
+            title=title or table.title,
+            kind="column",
+            categories=categories,
+            series=series,
+            alt=f"Column chart of {(title or table.title).lower()}. {described}.",
+            money=money,
+            y_title=y_title,
+        )
+
+
+def _chart_value(value, money: bool) -> str:
+    return f"£{value:,.2f}" if money else f"{value:,}"
+
+
+@dataclass
 class Section:
     key: str
     title: str
@@ -125,6 +192,11 @@ class Section:
     context: dict = field(default_factory=dict)
     tables: list[Table] = field(default_factory=list)
     figures: dict = field(default_factory=dict)
+    # The slides and the PDF draw these; the slides also show the tables
+    # when `slide_tables` (the exceptions, the month ahead, the ranking):
+    # the rest are the workbook's.
+    charts: list[Chart] = field(default_factory=list)
+    slide_tables: bool = False
 
 
 # --- Months ---------------------------------------------------------------
@@ -302,12 +374,17 @@ def pack_csv_bytes(sections: Sequence[Section]) -> bytes:
     return ("\ufeff" + "\r\n".join(parts)).encode("utf-8")
 
 
-def render_pack(run: ReportRun, sections: Sequence[Section]) -> str:
+def render_pack(
+    run: ReportRun, sections: Sequence[Section], *, images: dict[str, list] | None = None
+) -> str:
+    """The pack's article: the snapshot, or with `images` (the PDF's
+    pictures of each section's charts, by section key) the PDF's body."""
     rendered = [
         {
             "key": s.key,
             "title": s.title,
             "html": render_to_string(s.template, {**s.context, "period": run.period}),
+            "images": (images or {}).get(s.key, []),
         }
         for s in sections
     ]
@@ -382,8 +459,15 @@ def generate(run: ReportRun, progress: Callable[[int, str], None]) -> ReportRun:
     _save_file(run.html_file, report_file_path(run, "html"), document.encode("utf-8"))
     progress(80, "Writing the Excel workbook")
     _save_file(run.xlsx_file, report_file_path(run, "xlsx"), xlsx_bytes(run, sections))
-    progress(90, "Writing the CSV file")
+    progress(84, "Writing the CSV file")
     _save_file(run.csv_file, report_file_path(run, "csv"), pack_csv_bytes(sections))
+    if run.report_type in PRESENTED_REPORTS:
+        from pmo import pdf, slides  # they import this module
+
+        progress(88, "Writing the PowerPoint slides")
+        _save_file(run.pptx_file, report_file_path(run, "pptx"), slides.pptx_bytes(run, sections))
+        progress(93, "Writing the PDF")
+        _save_file(run.pdf_file, report_file_path(run, "pdf"), pdf.pdf_bytes(run, sections))
     run.snapshot = snapshot
     run.figures = json.loads(
         json.dumps({s.key: s.figures for s in sections}, cls=DjangoJSONEncoder)

@@ -285,6 +285,12 @@ PMO_UPDATE_ESCALATION_DAYS = env.int("PMO_UPDATE_ESCALATION_DAYS", default=3)
 # A scheduled gate board is announced to its sponsor and PMO this many days ahead.
 PMO_GATE_NOTICE_DAYS = env.int("PMO_GATE_NOTICE_DAYS", default=10)
 
+# The PowerPoint pack is built on this template (pmo/slides.py): a council
+# swaps in its own branding, keeping the Title Slide and Title Only layouts.
+PMO_PACK_PPTX_TEMPLATE = env.str(
+    "PMO_PACK_PPTX_TEMPLATE", default=str(BASE_DIR / "templates" / "reports" / "pack-template.pptx")
+)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -302,6 +308,9 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
         "pmo.security": {"level": "INFO"},
+        # The PDF pack's printer notes every screen-only CSS rule it skips.
+        "weasyprint": {"level": "ERROR"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 

@@ -133,11 +133,8 @@ def _claim(run_id: int, task) -> ReportRun | None:
 def _finish(run: ReportRun) -> ReportRun:
     with transaction.atomic():
         locked = ReportRun.objects.select_for_update().get(pk=run.pk)
-        locked.html_file, locked.xlsx_file, locked.csv_file = (
-            run.html_file.name,
-            run.xlsx_file.name,
-            run.csv_file.name,
-        )
+        for name in ("html_file", "xlsx_file", "csv_file", "pptx_file", "pdf_file"):
+            setattr(locked, name, getattr(run, name).name)
         locked.snapshot, locked.figures = run.snapshot, run.figures
         locked.status = RunStatus.SUCCEEDED
         locked.progress = 100

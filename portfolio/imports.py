@@ -34,7 +34,6 @@ import json
 import os
 import re
 import secrets
-import string
 import tempfile
 import time
 import zipfile
@@ -280,23 +279,43 @@ def _xlsx_tables(content: bytes) -> list[tuple[str, list[list[str]]]]:
 
     try:
         # data_only: a formula cell gives Excel's last calculated value, never
-        # the formula itself.
-        workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        # the formula itself. The second copy keeps the formulas, to tell a
+        # blank cell from a formula whose result was never saved.
+        values = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        formulas = openpyxl.load_workbook(io.BytesIO(content), read_only=True)
     except Exception:
         raise ImportRefused("The workbook could not be opened: save it again from Excel") from None
     try:
-        return [(sheet.title, _sheet_rows(sheet)) for sheet in workbook.worksheets]
+        return [
+            (sheet.title, _sheet_rows(sheet, formulas[sheet.title])) for sheet in values.worksheets
+        ]
     finally:
-        workbook.close()
+        values.close()
+        formulas.close()
 
 
-def _sheet_rows(sheet) -> list[list[str]]:
+MAX_FORMULA_CELLS_NAMED = 5
+
+
+def _sheet_rows(sheet, formulas) -> list[list[str]]:
     """The sheet's cells as text. Blank rows stay (as []) so row numbers match
-    Excel's; formatted but empty rows at the bottom are dropped."""
+    Excel's; formatted but empty rows at the bottom are dropped. A formula
+    with no saved result (a workbook written by a program, never opened in
+    Excel) is refused with its cells named, never read as blank or £0."""
     rows: list[list[str]] = []
+    unsaved: list[str] = []
     filled = 0
-    for values in sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True):
+    for values, cells_with_formulas in zip(
+        sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True),
+        formulas.iter_rows(max_col=MAX_COLUMNS),
+        strict=False,
+    ):
         cells = [_cell_text(v) for v in values]
+        unsaved.extend(
+            f"{cell.column_letter}{cell.row}"
+            for value, cell in zip(values, cells_with_formulas, strict=False)
+            if value is None and getattr(cell, "data_type", None) == "f"
+        )
         if any(cells):
             filled += 1
             if filled > MAX_ROWS:
@@ -306,9 +325,21 @@ def _sheet_rows(sheet) -> list[list[str]]:
             rows.append(cells)
         else:
             rows.append([])
+    if unsaved:
+        raise ImportRefused(f"On the {sheet.title} sheet, {_formula_cells(unsaved)}")
     while rows and not rows[-1]:
         rows.pop()
     return rows
+
+
+def _formula_cells(cells: list[str]) -> str:
+    fix = "open the workbook in Excel, let it calculate, save it and upload it again"
+    if len(cells) == 1:
+        return f"cell {cells[0]} holds a formula with no saved result: {fix}"
+    named = ", ".join(cells[:MAX_FORMULA_CELLS_NAMED])
+    if len(cells) > MAX_FORMULA_CELLS_NAMED:
+        named += f" and {len(cells) - MAX_FORMULA_CELLS_NAMED} more"
+    return f"cells {named} hold formulas with no saved result: {fix}"
 
 
 def _cell_text(value) -> str:
@@ -501,11 +532,11 @@ def name_key(text: str) -> str:
 
 
 def tidy_name(text: str) -> str:
-    """'  JANE   SMITH ' -> 'Jane Smith'; mixed-case names are left as written."""
+    """A name as written, its spaces tidied: '  HMRC ' -> 'HMRC' (never
+    'Hmrc'); case only matters for matching (name_key). An e-mail address
+    is lower case."""
     text = " ".join(str(text).split())
-    if "@" in text:
-        return text.lower()
-    return string.capwords(text.lower()) if text.isupper() or text.islower() else text
+    return text.lower() if "@" in text else text
 
 
 class PeopleDirectory:

@@ -23,7 +23,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from pmo.charts import BASE_LAYOUT, PALETTE, RAG_COLOURS, bar_figure
-from pmo.reports import Section, Table, month_end, next_month, previous_month
+from pmo.reports import Chart, Section, Table, month_end, next_month, previous_month
 from pmo.spreadsheets import Column
 from portfolio.models import (
     REPORTING_STAGES,
@@ -350,6 +350,19 @@ class _PortfolioFacts:
                     row["capital_investment"] + row["revenue_investment"],
                 ]
             )
+        confidence_table = Table(
+            "Delivery confidence",
+            [
+                Column("Delivery confidence"),
+                Column(_month(self.last_period), "integer"),
+                Column(_month(self.period), "integer"),
+                Column("Change", "integer"),
+            ],
+            [
+                [row["label"], row["last_month"], row["this_month"], row["change"]]
+                for row in distribution
+            ],
+        )
         tables = [
             Table(
                 "Projects",
@@ -374,19 +387,7 @@ class _PortfolioFacts:
                 [Column("Stage"), Column("Projects", "integer")],
                 [[row["label"], row["count"]] for row in stages],
             ),
-            Table(
-                "Delivery confidence",
-                [
-                    Column("Delivery confidence"),
-                    Column(_month(self.last_period), "integer"),
-                    Column(_month(self.period), "integer"),
-                    Column("Change", "integer"),
-                ],
-                [
-                    [row["label"], row["last_month"], row["this_month"], row["change"]]
-                    for row in distribution
-                ],
-            ),
+            confidence_table,
             Table(
                 "Delivery confidence movers",
                 [
@@ -434,6 +435,15 @@ class _PortfolioFacts:
             },
             tables=tables,
             figures=figures,
+            charts=[
+                Chart.of(
+                    confidence_table,
+                    values=[1, 2],
+                    title=f"Delivery confidence, {_month(self.last_period)} and "
+                    f"{_month(self.period)} (RAG summary)",
+                    y_title="Projects",
+                )
+            ],
         )
 
     # --- Exceptions -------------------------------------------------------
@@ -612,6 +622,7 @@ class _PortfolioFacts:
             },
             tables=tables,
             figures=figures,
+            slide_tables=True,
         )
 
     # --- The month ahead --------------------------------------------------
@@ -685,6 +696,7 @@ class _PortfolioFacts:
                 "ahead": self.ahead,
                 "top_risks": TOP_RISKS,
             },
+            slide_tables=True,
             tables=[
                 Table(
                     "Gates next month",

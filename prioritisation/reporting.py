@@ -20,7 +20,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.utils import timezone
 
 from pmo.models import ReportRun, ReportType, RunStatus
-from pmo.reports import ReportError, Section, Table, month_end
+from pmo.reports import Chart, ReportError, Section, Table, month_end
 from pmo.spreadsheets import Column
 from prioritisation import selectors
 from prioritisation.charts import TIER_STYLE, grid_figure
@@ -48,12 +48,12 @@ def pack_sections(kind: str, period: datetime.date) -> list[Section]:
     if kind == ReportType.PORTFOLIO:
         return [
             _grid_section("prioritisation-grid", "Prioritisation: the CLT grid", model, rows),
-            _hotspots_section("prioritisation-load", load, as_at),
+            _hotspots_section("prioritisation-load", load, as_at, slide_tables=False),
         ]
     return [
         _grid_section("clt-grid", "The grid and the count per range", model, rows),
         _ranking_section(rows),
-        _hotspots_section("clt-load", load, as_at),
+        _hotspots_section("clt-load", load, as_at, slide_tables=True),
         _movers_section(period, rows),
     ]
 
@@ -141,6 +141,30 @@ def _grid_section(key: str, title: str, model, rows) -> Section:
             "unscored": unscored,
             "ranges": {r["label"]: r["count"] for r in range_rows},
         },
+        charts=[_grid_chart(points, counts)],
+    )
+
+
+def _grid_chart(points, counts) -> Chart:
+    """The grid as a native scatter: one series per range, each project at
+    (risk, impact). The same points the count matrix and range counts use."""
+    by_tier: dict[int, list] = {info.tier: [] for info, _ in counts}
+    for point in points:
+        by_tier.setdefault(point.range.tier, []).append((point.risk, point.impact))
+    series = [(info.label, by_tier[info.tier]) for info, _ in counts]
+    described = ", ".join(f"{name} {len(values)}" for name, values in series)
+    return Chart(
+        title="The grid: impact against risk",
+        kind="scatter",
+        categories=[],
+        series=series,
+        alt=(
+            f"Scatter chart of {len(points)} scored projects, impact (0 to 100) against risk "
+            f"(0 to 100), one colour per range. Projects in each range: {described}."
+        ),
+        x_title="Risk (0-100)",
+        y_title="Impact (0-100)",
+        colours=[TIER_STYLE[info.tier]["colour"] for info, _ in counts],
     )
 
 
@@ -167,6 +191,7 @@ def _ranking_section(rows) -> Section:
         for r in rows
     ]
     return Section(
+        slide_tables=True,
         key=RANKING_KEY,
         title="The ranked list",
         template="prioritisation/_pack_ranking.html",
@@ -217,7 +242,9 @@ def _ranking_section(rows) -> Section:
     )
 
 
-def _hotspots_section(key: str, load, as_at: datetime.date) -> Section:
+def _hotspots_section(key: str, load, as_at: datetime.date, *, slide_tables: bool) -> Section:
+    """The services over capacity; on slides in the CLT pack, where CLT
+    decide what to phase."""
     hotspots = [
         {
             "service": cell.service.name,
@@ -232,6 +259,7 @@ def _hotspots_section(key: str, load, as_at: datetime.date) -> Section:
     ]
     services_affected = len({h["service"] for h in hotspots})
     return Section(
+        slide_tables=slide_tables,
         key=key,
         title="Change-load hotspots",
         template="prioritisation/_pack_hotspots.html",
@@ -352,6 +380,7 @@ def _movers_section(period: datetime.date, rows) -> Section:
             for m in changes["left"]
         ]
     return Section(
+        slide_tables=True,
         key="clt-movers",
         title="Movers since the last CLT pack",
         template="prioritisation/_pack_movers.html",

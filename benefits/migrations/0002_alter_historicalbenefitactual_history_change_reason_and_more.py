@@ -4,50 +4,49 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('benefits', '0001_initial'),
+        ("benefits", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='historicalbenefitactual',
-            name='history_change_reason',
+            model_name="historicalbenefitactual",
+            name="history_change_reason",
             field=models.TextField(null=True),
         ),
         migrations.AlterField(
-            model_name='historicalbenefityear',
-            name='history_change_reason',
+            model_name="historicalbenefityear",
+            name="history_change_reason",
             field=models.TextField(null=True),
         ),
         migrations.AlterField(
-            model_name='historicaldoublecountresolution',
-            name='history_change_reason',
+            model_name="historicaldoublecountresolution",
+            name="history_change_reason",
             field=models.TextField(null=True),
         ),
         migrations.AlterField(
-            model_name='historicalfinancialbenefit',
-            name='history_change_reason',
+            model_name="historicalfinancialbenefit",
+            name="history_change_reason",
             field=models.TextField(null=True),
         ),
         migrations.AlterField(
-            model_name='historicalkpimeasurement',
-            name='history_change_reason',
+            model_name="historicalkpimeasurement",
+            name="history_change_reason",
             field=models.TextField(null=True),
         ),
         migrations.AlterField(
-            model_name='historicalnarrativeentry',
-            name='history_change_reason',
+            model_name="historicalnarrativeentry",
+            name="history_change_reason",
             field=models.TextField(null=True),
         ),
         migrations.AlterField(
-            model_name='historicalnonfinancialbenefit',
-            name='history_change_reason',
+            model_name="historicalnonfinancialbenefit",
+            name="history_change_reason",
             field=models.TextField(null=True),
         ),
         migrations.AlterField(
-            model_name='historicalprojectcost',
-            name='history_change_reason',
+            model_name="historicalprojectcost",
+            name="history_change_reason",
             field=models.TextField(null=True),
         ),
     ]

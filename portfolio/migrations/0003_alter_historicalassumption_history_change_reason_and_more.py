@@ -4,60 +4,59 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('portfolio', '0002_stage_override'),
+        ("portfolio", "0002_stage_override"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='historicalassumption',
-            name='history_change_reason',
+            model_name="historicalassumption",
+            name="history_change_reason",
             field=models.TextField(null=True),
         ),
         migrations.AlterField(
-            model_name='historicaldecision',
-            name='history_change_reason',
+            model_name="historicaldecision",
+            name="history_change_reason",
             field=models.TextField(null=True),
         ),
         migrations.AlterField(
-            model_name='historicaldependency',
-            name='history_change_reason',
+            model_name="historicaldependency",
+            name="history_change_reason",
             field=models.TextField(null=True),
         ),
         migrations.AlterField(
-            model_name='historicalgatedecision',
-            name='history_change_reason',
+            model_name="historicalgatedecision",
+            name="history_change_reason",
             field=models.TextField(null=True),
         ),
         migrations.AlterField(
-            model_name='historicalissue',
-            name='history_change_reason',
+            model_name="historicalissue",
+            name="history_change_reason",
             field=models.TextField(null=True),
         ),
         migrations.AlterField(
-            model_name='historicalmilestone',
-            name='history_change_reason',
+            model_name="historicalmilestone",
+            name="history_change_reason",
             field=models.TextField(null=True),
         ),
         migrations.AlterField(
-            model_name='historicalproject',
-            name='history_change_reason',
+            model_name="historicalproject",
+            name="history_change_reason",
             field=models.TextField(null=True),
         ),
         migrations.AlterField(
-            model_name='historicalrisk',
-            name='history_change_reason',
+            model_name="historicalrisk",
+            name="history_change_reason",
             field=models.TextField(null=True),
         ),
         migrations.AlterField(
-            model_name='historicalstageoverride',
-            name='history_change_reason',
+            model_name="historicalstageoverride",
+            name="history_change_reason",
             field=models.TextField(null=True),
         ),
         migrations.AlterField(
-            model_name='historicalstatusupdate',
-            name='history_change_reason',
+            model_name="historicalstatusupdate",
+            name="history_change_reason",
             field=models.TextField(null=True),
         ),
     ]

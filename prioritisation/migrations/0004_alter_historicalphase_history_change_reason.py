@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('prioritisation', '0003_phase_version'),
+        ("prioritisation", "0003_phase_version"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='historicalphase',
-            name='history_change_reason',
+            model_name="historicalphase",
+            name="history_change_reason",
             field=models.TextField(null=True),
         ),
     ]

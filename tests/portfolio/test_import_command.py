@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from portfolio.management.commands.import_projects import Command
-from portfolio.models import Project
+from portfolio.models import Directorate, Project
 from tests.portfolio.factories import DirectorateFactory, UserFactory
 from tests.portfolio.import_files import csv_file
 
@@ -78,3 +78,21 @@ def test_a_refused_file_is_a_clear_error(tmp_path):
 
     with pytest.raises(CommandError, match="register.pdf refused: The file must be a CSV"):
         call(path)
+
+
+def test_new_names_are_kept_as_written_and_matched_in_any_case(tmp_path):
+    path = tmp_path / "register.csv"
+    rows = [
+        ["Title", "Directorate", "PM"],
+        ["Tax data sharing", "HMRC", "DANA WHITFIELD"],
+        ["Estates", "MOD", "dana whitfield"],
+        ["Customs", "  hmrc ", "Dana Whitfield"],
+    ]
+    path.write_bytes(csv_file(rows))
+    out, _ = call(path, "--create-unknown")
+    assert "Imported register.csv: 3 rows created" in out
+    names = set(Project.objects.values_list("lead_directorate__name", flat=True))
+    assert names == {"HMRC", "MOD"}
+    assert Directorate.objects.filter(name__in=["HMRC", "MOD"]).count() == 2
+    (person,) = {p.project_manager for p in Project.objects.all()}
+    assert person.get_full_name() == "DANA WHITFIELD"  # as first written, not 'Dana Whitfield'

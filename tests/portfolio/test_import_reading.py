@@ -214,3 +214,35 @@ def test_blank_rows_keep_the_row_numbers_people_see_in_excel():
     assert imports.read_upload("r.xlsx", content).sheets[0].rows == [
         (4, {"title": "Hub", "lead_directorate": "Place"})
     ]
+
+
+def test_a_formula_with_no_saved_result_is_refused_naming_its_cell():
+    # openpyxl writes formulas without a result, as a program-made file has.
+    content = xlsx_file(
+        {"Projects": [["Title", "Lead directorate", "Capital"], ["A", "Place", "=1000*2"]]},
+        text_cells=False,
+    )
+    message = refusal("register.xlsx", content)
+    assert message.startswith("On the Projects sheet, cell C2 holds a formula with no saved result")
+    assert "open the workbook in Excel" in message
+
+
+def test_many_unsaved_formulas_are_named_five_at_a_time():
+    rows = [["Title", "Lead directorate", "Capital"]]
+    rows += [[f"P{n}", "Place", f"={n}*2"] for n in range(2, 10)]
+    message = refusal("register.xlsx", xlsx_file({"Projects": rows}, text_cells=False))
+    assert "cells C2, C3, C4, C5, C6 and 3 more hold formulas with no saved result" in message
+
+
+def test_a_formula_with_a_saved_result_is_read_as_that_result():
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer)
+    sheet = workbook.add_worksheet("Projects")
+    sheet.write_row(0, 0, ["Title", "Lead directorate", "Capital"])
+    sheet.write_row(1, 0, ["A", "Place"])
+    sheet.write_formula(1, 2, "=1000*2", None, 2000)
+    workbook.close()
+    (projects,) = imports.read_upload("register.xlsx", buffer.getvalue()).sheets
+    assert projects.rows[0][1]["capital_investment"] == "2000"

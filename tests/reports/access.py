@@ -14,12 +14,14 @@ GET_ONLY = POST_ONLY
 
 
 def build(world):
-    """A generated (draft) portfolio pack, with its files, for October 2026."""
+    """A generated (draft) benefits report, with its files, for October 2026:
+    the quickest pack to make (no slides or PDF), and the world is built
+    for every case of the matrix."""
     ProjectFactory()
     run = reports.report_run_request(
-        report_type=ReportType.PORTFOLIO, period=datetime.date(2026, 10, 1), enqueue=False
+        report_type=ReportType.BENEFITS, period=datetime.date(2026, 10, 1), enqueue=False
     )
-    tasks.generate_report_task.apply(args=[run.pk])
+    assert tasks.generate_report_task.apply(args=[run.pk]).get() == "succeeded"
     world["report_run"] = run
 
 

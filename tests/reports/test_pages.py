@@ -190,7 +190,21 @@ def test_publishing_a_second_version_is_refused_with_the_reason(client_as):
 @pytest.mark.django_db
 def test_an_unknown_download_format_is_not_found(client_as):
     run = _generated()
-    assert client_as(Role.PMO).get(f"/reports/{run.pk}/download/pdf/").status_code == 404
+    assert client_as(Role.PMO).get(f"/reports/{run.pk}/download/docx/").status_code == 404
+
+
+def test_the_pack_downloads_as_slides_and_pdf(client_as):
+    run = _generated()
+    slides = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+    for fmt, content_type, magic in (
+        ("pptx", slides, b"PK"),
+        ("pdf", "application/pdf", b"%PDF"),
+    ):
+        response = client_as(Role.PMO).get(f"/reports/{run.pk}/download/{fmt}/")
+        assert response.status_code == 200
+        assert response["Content-Type"] == content_type
+        assert response["Content-Disposition"].endswith(f'.{fmt}"')
+        assert b"".join(response.streaming_content).startswith(magic)
 
 
 def _writes(queries) -> list[str]:

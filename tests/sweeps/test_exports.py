@@ -17,6 +17,7 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db import models
 from django.urls import reverse
+from pptx import Presentation
 
 from benefits.exports import SHEETS
 from pmo import reports, tasks
@@ -89,11 +90,29 @@ def _export_urls():
             yield reverse("partners:export", kwargs={"dataset": dataset, "fmt": fmt})
 
 
-def _report_urls(run):
-    formats = [fmt for fmt, _label, _file in run.files() if fmt != "html"]
-    assert formats == ["xlsx", "csv"], f"the pack wrote {formats} ({run.status}: {run.error})"
+def _report_urls(run, formats=("xlsx", "csv", "pptx", "pdf")):
+    written = [fmt for fmt, _label, _file in run.files() if fmt != "html"]
+    assert written == ["xlsx", "csv", "pptx", "pdf"], (
+        f"the pack wrote {written} ({run.status}: {run.error})"
+    )
     for fmt in formats:
         yield reverse("reports:download", kwargs={"pk": run.pk, "fmt": fmt})
+
+
+def _chart_workbook_cells(response):
+    """Every cell of the workbooks inside the slides' charts: what
+    PowerPoint's "Edit data" opens in Excel."""
+    presentation = Presentation(io.BytesIO(b"".join(response.streaming_content)))
+    charts = [
+        shape.chart for slide in presentation.slides for shape in slide.shapes if shape.has_chart
+    ]
+    assert charts, "the slides hold no chart, so this proved nothing"
+    for chart in charts:
+        workbook = openpyxl.load_workbook(io.BytesIO(chart.part.chart_workbook.xlsx_part.blob))
+        for sheet in workbook.worksheets:
+            for row in sheet.iter_rows():
+                for cell in row:
+                    yield cell.data_type, cell.value
 
 
 def _cells(response):
@@ -164,7 +183,12 @@ def test_the_report_pack_files_hold_no_formula(client_as, round_number):
     _export_world()
     _poison(round_number)
     run = _generate_pack()
-    _assert_formula_safe(client_as(Role.PMO), _report_urls(run))
+    client = client_as(Role.PMO)
+    _assert_formula_safe(client, _report_urls(run, formats=("xlsx", "csv")))
+    (slides_url,) = _report_urls(run, formats=("pptx",))
+    for data_type, value in _chart_workbook_cells(client.get(slides_url)):
+        assert data_type != "f", f"a chart's workbook holds a formula {value!r}"
+        assert not (isinstance(value, str) and value.startswith(DANGEROUS_START)), value
 
 
 @pytest.mark.django_db

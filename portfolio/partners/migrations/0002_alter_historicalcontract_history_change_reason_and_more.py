@@ -4,30 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('partners', '0001_initial'),
+        ("partners", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='historicalcontract',
-            name='history_change_reason',
+            model_name="historicalcontract",
+            name="history_change_reason",
             field=models.TextField(null=True),
         ),
         migrations.AlterField(
-            model_name='historicalengagement',
-            name='history_change_reason',
+            model_name="historicalengagement",
+            name="history_change_reason",
             field=models.TextField(null=True),
         ),
         migrations.AlterField(
-            model_name='historicalpartner',
-            name='history_change_reason',
+            model_name="historicalpartner",
+            name="history_change_reason",
             field=models.TextField(null=True),
         ),
         migrations.AlterField(
-            model_name='historicalpartnershipreview',
-            name='history_change_reason',
+            model_name="historicalpartnershipreview",
+            name="history_change_reason",
             field=models.TextField(null=True),
         ),
     ]
