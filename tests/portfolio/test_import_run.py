@@ -356,7 +356,7 @@ def test_an_unknown_reference_is_an_error_not_a_new_project(council):
 
 UNKNOWNS = [
     ["Title", "Directorate", "SRO", "PM"],
-    ["Hub", "NEIGHBOURHOODS", "Dana Whitfield", "sam.new@example.gov.uk"],
+    ["Hub", " Neighbourhoods ", "Dana Whitfield", "sam.new@example.gov.uk"],
 ]
 
 

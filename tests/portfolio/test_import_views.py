@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 GOOD = [
     ["Project name", "Department", "SRO"],
     ["Family hubs", "Place", ""],
-    ["Library hubs", "NEIGHBOURHOODS", "Dana Whitfield"],
+    ["Library hubs", " Neighbourhoods ", "Dana Whitfield"],
 ]
 
 
