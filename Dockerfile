@@ -11,4 +11,7 @@ RUN DEBUG=1 python manage.py collectstatic --no-input -v0
 RUN useradd --create-home pmo && mkdir -p /app/media && chown pmo /app/media
 USER pmo
 EXPOSE 8000
-CMD ["gunicorn", "pmo.wsgi", "--bind", "0.0.0.0:8000", "--workers", "4", "--access-logfile", "-"]
+# --timeout 120: the longest request is an import's preview or confirm, about
+# 50 s for 5,000 rows on 2 cores (bench/import_register.py); gunicorn's 30 s
+# default killed them. A hung worker is still replaced within two minutes.
+CMD ["gunicorn", "pmo.wsgi", "--bind", "0.0.0.0:8000", "--workers", "4", "--timeout", "120", "--access-logfile", "-"]

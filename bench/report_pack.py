@@ -42,6 +42,18 @@ def _configure(database_url: str, media_root: str) -> None:
     django.setup()
 
 
+def set_up_database(database_url: str | None, prefix: str) -> str:
+    """Django on the given database, or on a fresh SQLite file, migrated;
+    returns the URL used."""
+    workdir = Path(tempfile.mkdtemp(prefix=prefix))
+    database_url = database_url or f"sqlite:///{workdir / 'bench.sqlite3'}"
+    _configure(database_url, str(workdir / "media"))
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    return database_url
+
+
 def _seed(count: int, period: datetime.date) -> None:
     import random
 
@@ -151,16 +163,11 @@ def main() -> None:
     parser.add_argument("--database-url", help="default: a fresh SQLite file")
     options = parser.parse_args()
 
-    workdir = Path(tempfile.mkdtemp(prefix="pmo-bench-"))
-    database_url = options.database_url or f"sqlite:///{workdir / 'bench.sqlite3'}"
-    _configure(database_url, str(workdir / "media"))
-
-    from django.core.management import call_command
+    database_url = set_up_database(options.database_url, "pmo-bench-")
 
     from pmo import reports, tasks
     from pmo.models import ReportRun
 
-    call_command("migrate", verbosity=0)
     period = datetime.date(2026, 10, 1)
     seeded = time.perf_counter()
     _seed(options.projects, period)

@@ -267,15 +267,58 @@ MONEY_RE = re.compile(r"^(?P<sign>-)?£?(?P<num>\d[\d,]*(?:\.\d+)?|\.\d+)(?P<uni
 UNITS = {"k": Decimal(1000), "m": Decimal(1_000_000)}
 
 
-def parse_money(text) -> Decimal:
+@dataclass(frozen=True)
+class MoneyUnit:
+    """The unit a money column's header gives its figures: 305 under
+    'Whole life cost (£m)' is £305,000,000.00."""
+
+    label: str
+    words: str
+    factor: Decimal
+
+    @property
+    def example(self) -> Decimal:
+        """What a bare 305 in this unit is in pounds, to show the user."""
+        return Decimal(305) * self.factor
+
+
+POUNDS = MoneyUnit("£", "pounds", Decimal(1))
+THOUSANDS = MoneyUnit("£k", "thousands of pounds", Decimal(1000))
+MILLIONS = MoneyUnit("£m", "millions of pounds", Decimal(1_000_000))
+BILLIONS = MoneyUnit("£bn", "billions of pounds", Decimal(1_000_000_000))
+MONEY_UNITS = {unit.label: unit for unit in (POUNDS, THOUSANDS, MILLIONS, BILLIONS)}
+HEADER_UNIT_WORDS = {
+    "": POUNDS,
+    **dict.fromkeys(("k", "000", "000s", "'000", "'000s", "thousand", "thousands"), THOUSANDS),
+    **dict.fromkeys(("m", "mn", "million", "millions"), MILLIONS),
+    **dict.fromkeys(("bn", "billion", "billions"), BILLIONS),
+}
+HEADER_UNIT_RE = re.compile(
+    r"^(?P<base>.*?)\s*[(\[]?\s*(?:in\s+)?£\s*(?P<unit>[a-z0-9']*)\s*[)\]]?$"
+)
+
+
+def header_money_unit(header: str) -> tuple[str, MoneyUnit | None]:
+    """A normalised header without its money unit, and the unit:
+    'capital (£m)' -> ('capital', MILLIONS); 'capital £k' -> ('capital', THOUSANDS);
+    'capital (£)' -> ('capital', POUNDS); 'title' -> ('title', None)."""
+    match = HEADER_UNIT_RE.match(header)
+    if not match or match["unit"] not in HEADER_UNIT_WORDS:
+        return header, None
+    return match["base"], HEADER_UNIT_WORDS[match["unit"]]
+
+
+def parse_money(text, unit: MoneyUnit = POUNDS) -> Decimal:
     """'£1,200.50' -> 1200.50; '1.2m' -> 1200000; '(500)' -> -500; '250k' -> 250000.
 
+    A bare figure is in `unit` (the column header's: 305 in £m is
+    305000000.00); a figure with its own k or m keeps it.
     Raises ValueError with a message a finance officer can act on.
     """
     if isinstance(text, (int, Decimal)):
-        return Decimal(text).quantize(Decimal("0.01"))
+        return (Decimal(text) * unit.factor).quantize(Decimal("0.01"))
     if isinstance(text, float):
-        return Decimal(str(text)).quantize(Decimal("0.01"))
+        return (Decimal(str(text)) * unit.factor).quantize(Decimal("0.01"))
     raw = str(text).strip().replace(" ", "")
     negative = raw.startswith("(") and raw.endswith(")")
     if negative:
@@ -288,8 +331,7 @@ def parse_money(text) -> Decimal:
         amount = Decimal(match["num"].replace(",", ""))
     except InvalidOperation:
         raise ValueError(f"'{text}' is not an amount of money") from None
-    if match["unit"]:
-        amount *= UNITS[match["unit"].lower()]
+    amount *= UNITS[match["unit"].lower()] if match["unit"] else unit.factor
     if match["sign"] or negative:
         amount = -amount
     return amount.quantize(Decimal("0.01"))

@@ -6,10 +6,9 @@ is accepted."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
-from pmo.spreadsheets import normalise_header
+from pmo.spreadsheets import MoneyUnit, header_money_unit, normalise_header
 from portfolio.models import MTFPCategory, Stage
 
 
@@ -20,6 +19,7 @@ class ColumnSpec:
     guidance: str
     aliases: tuple[str, ...] = ()
     required: bool = False
+    money: bool = False
 
     @property
     def accepted(self) -> set[str]:
@@ -38,15 +38,23 @@ class SheetSpec:
         return next(c for c in self.columns if c.key == key)
 
     def key_for(self, header: str) -> str | None:
-        wanted = clean_header(header)
-        return next((c.key for c in self.columns if wanted in c.accepted), None)
+        return self.match(header)[0]
+
+    def match(self, header: str) -> tuple[str | None, MoneyUnit | None]:
+        """The column a header names, and the money unit it gives. A header
+        with a unit names only a money column: 'Benefits (£m)' is not the
+        Benefits RAG."""
+        wanted, unit = header_money_unit(clean_header(header))
+        wanted = normalise_header(wanted)
+        for column in self.columns:
+            if wanted in column.accepted and (column.money or unit is None):
+                return column.key, unit
+        return None, None
 
 
 def clean_header(header) -> str:
-    """normalise_header, plus the decoration people add: 'Title *', 'Capital (£):'."""
-    text = normalise_header(header)
-    text = re.sub(r"\s*\(£\)\s*", " ", text)
-    return normalise_header(text.strip(" *:"))
+    """normalise_header, less the decoration people add: 'Title *', 'Capital:'."""
+    return normalise_header(normalise_header(header).strip(" *:"))
 
 
 def choice_labels(choices) -> str:
@@ -152,14 +160,18 @@ PROJECT_COLUMNS = (
     ColumnSpec(
         "capital_investment",
         "Capital investment",
-        "One-off capital, for example £1,200.50, 250k or 1.2m.",
+        "One-off capital, for example £1,200.50, 250k or 1.2m. A header such as "
+        "'Capital (£m)' or 'Capital £k' gives bare figures that unit.",
         ("capital", "one-off capital investment", "capital cost", "capex"),
+        money=True,
     ),
     ColumnSpec(
         "revenue_investment",
         "Revenue investment",
-        "One-off revenue, for example £1,200.50, 250k or 1.2m.",
+        "One-off revenue, for example £1,200.50, 250k or 1.2m, or in the header's "
+        "unit, as for capital.",
         ("revenue", "one-off revenue investment", "revenue cost", "opex"),
+        money=True,
     ),
     ColumnSpec(
         "funding_source",
@@ -171,13 +183,36 @@ PROJECT_COLUMNS = (
     ColumnSpec(
         "rag",
         "RAG",
-        f"This month's delivery confidence: {RAG_HELP}.",
-        ("delivery confidence", "overall rag", "rag status", "rag rating", "overall status"),
+        f"This month's delivery confidence: {RAG_HELP}. Exempt or Not rated records none.",
+        (
+            "delivery confidence",
+            "delivery confidence assessment",
+            "dca",
+            "overall rag",
+            "rag status",
+            "rag rating",
+            "overall status",
+        ),
     ),
-    ColumnSpec("schedule_rag", "Schedule RAG", "Defaults to the RAG.", ("schedule",)),
-    ColumnSpec("cost_rag", "Cost RAG", "Defaults to the RAG.", ("cost rating",)),
-    ColumnSpec("benefits_rag", "Benefits RAG", "Defaults to the RAG.", ("benefits",)),
-    ColumnSpec("resources_rag", "Resources RAG", "Defaults to the RAG.", ("resources",)),
+    ColumnSpec(
+        "schedule_rag",
+        "Schedule RAG",
+        "Defaults to the RAG.",
+        ("schedule rating", "schedule status", "time rag"),
+    ),
+    ColumnSpec("cost_rag", "Cost RAG", "Defaults to the RAG.", ("cost rating", "cost status")),
+    ColumnSpec(
+        "benefits_rag",
+        "Benefits RAG",
+        "Defaults to the RAG.",
+        ("benefits rating", "benefits status"),
+    ),
+    ColumnSpec(
+        "resources_rag",
+        "Resources RAG",
+        "Defaults to the RAG.",
+        ("resources rating", "resources status", "resource rag"),
+    ),
     ColumnSpec("risk_rag", "Risk RAG", "Defaults to the RAG.", ("risk rating",)),
     ColumnSpec(
         "progress",

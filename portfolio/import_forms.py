@@ -38,7 +38,9 @@ class UploadForm(GovukFormMixin, forms.Form):
 
 class ConfirmForm(forms.Form):
     """Which of the unknown people and directorates to add on confirm. Only
-    names the server found in the staged file can be chosen."""
+    names the server found in the staged file can be chosen. All start
+    ticked, as the preview checked the file with every one of them added:
+    its all-clear is what Confirm does unless the PMO unticks a name."""
 
     create_people = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple)
     create_directorates = forms.MultipleChoiceField(
@@ -49,3 +51,5 @@ class ConfirmForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["create_people"].choices = [(u.name, u.name) for u in people]
         self.fields["create_directorates"].choices = [(u.name, u.name) for u in directorates]
+        self.initial.setdefault("create_people", [u.name for u in people])
+        self.initial.setdefault("create_directorates", [u.name for u in directorates])

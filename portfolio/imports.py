@@ -55,6 +55,9 @@ from pmo.permissions import Role
 from pmo.reports import period_is_locked
 from pmo.spreadsheets import (
     FORMULA_TRIGGERS,
+    MONEY_UNITS,
+    POUNDS,
+    MoneyUnit,
     normalise_header,
     parse_money,
     parse_uk_date,
@@ -129,6 +132,8 @@ class Sheet:
     headers: dict[str, str]
     rows: list[tuple[int, dict[str, str]]]
     ignored_columns: list[str] = field(default_factory=list)
+    # Money columns whose header gave a unit other than pounds: key -> '£m'.
+    units: dict[str, str] = field(default_factory=dict)
 
     @property
     def spec(self) -> SheetSpec:
@@ -136,6 +141,10 @@ class Sheet:
 
     def header_for(self, key: str) -> str:
         return self.headers.get(key) or self.spec.column(key).header
+
+    def money_units(self) -> list[tuple[str, MoneyUnit]]:
+        """Each money column read in a unit other than pounds, by its header."""
+        return [(self.header_for(key), MONEY_UNITS[label]) for key, label in self.units.items()]
 
     def has_column(self, key: str) -> bool:
         return any(c.key == key for c in self.spec.columns)
@@ -160,6 +169,7 @@ class Upload:
                 headers=s["headers"],
                 rows=[(number, values) for number, values in s["rows"]],
                 ignored_columns=s["ignored_columns"],
+                units=s.get("units", {}),
             )
             for s in raw["sheets"]
         ]
@@ -398,11 +408,14 @@ def _build_sheet(spec: SheetSpec, name: str, header_index: int, rows) -> Sheet:
     positions: dict[str, int] = {}
     headers: dict[str, str] = {}
     ignored = []
+    units = {}
     for position, cell in enumerate(header_row):
-        key = spec.key_for(cell)
+        key, unit = spec.match(cell)
         if key and key not in positions:
             positions[key] = position
             headers[key] = " ".join(str(cell).split())
+            if unit and unit != POUNDS:
+                units[key] = unit.label
         elif str(cell).strip():
             ignored.append(" ".join(str(cell).split()))
     data = []
@@ -412,7 +425,7 @@ def _build_sheet(spec: SheetSpec, name: str, header_index: int, rows) -> Sheet:
         }
         if any(values.values()):
             data.append((offset, values))
-    return Sheet(spec.kind, name, headers, data, ignored)
+    return Sheet(spec.kind, name, headers, data, ignored, units)
 
 
 def _clean_text(value: str) -> str:
@@ -589,18 +602,31 @@ def is_blank(value) -> bool:
     return not value or name_key(value) in PLACEHOLDERS
 
 
+# Published portfolios withhold some ratings (GMPP's "Exempt"): no rating.
+WITHHELD_RATINGS = {"exempt", "withheld", "not rated", "not assessed", "n/r"}
+
+
+def is_blank_rating(value) -> bool:
+    return is_blank(value) or name_key(value) in WITHHELD_RATINGS
+
+
 class TextWidget(widgets.CharWidget):
     def clean(self, value, row=None, **kwargs):
         return "" if value is None else str(value)
 
 
 class MoneyWidget(widgets.Widget):
-    """Blank is £0: the investment fields are 'none' rather than 'unknown'."""
+    """Blank is £0: the investment fields are 'none' rather than 'unknown'.
+    Bare figures are in the unit the column's header gives (Sheet.units)."""
+
+    def __init__(self, unit: MoneyUnit = POUNDS):
+        self.unit = unit
+        super().__init__()
 
     def clean(self, value, row=None, **kwargs):
         if is_blank(value):
             return Decimal("0")
-        amount = parse_money(value)
+        amount = parse_money(value, self.unit)
         if amount < 0:
             raise ValueError(f"'{value}' is negative: enter the amount invested")
         return amount
@@ -800,7 +826,7 @@ ROW = "__row"
 class RowOutcome:
     sheet: str
     row: int
-    action: str  # "created" | "updated"
+    action: str  # "created" | "updated" | "unchanged"
     label: str
     changes: list[str] = field(default_factory=list)
 
@@ -821,6 +847,8 @@ class RegisterResource(resources.ModelResource):
                 field_.widget = PersonWidget(directory)
             elif isinstance(field_.widget, DirectorateWidget):
                 field_.widget = DirectorateWidget(directorates)
+            elif isinstance(field_.widget, MoneyWidget) and field_.column_name in sheet.units:
+                field_.widget = MoneyWidget(MONEY_UNITS[sheet.units[field_.column_name]])
 
     def after_init_instance(self, instance, new, row, **kwargs):
         self._before = {} if new else self._snapshot(instance)
@@ -850,6 +878,29 @@ class RegisterResource(resources.ModelResource):
                     errors[field_.attribute] = [str(exc)]
         if errors:
             raise ValidationError(errors)
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        """An existing record whose row changes nothing is not saved again: no
+        new version, no history, so importing the same file twice changes
+        nothing (import-export's skip_unchanged, judged on our snapshot)."""
+        if instance.pk is None or import_validation_errors or not self._before:
+            return False
+        if self._snapshot(instance) != self._before or self._many_to_many_changed(instance, row):
+            return False
+        self.outcomes.append(
+            RowOutcome(self.sheet.name, int(row[ROW]), "unchanged", self.label(instance))
+        )
+        return True
+
+    def _many_to_many_changed(self, instance, row) -> bool:
+        for field_ in self.get_import_fields():
+            if isinstance(field_.widget, widgets.ManyToManyWidget) and not is_blank(
+                row.get(field_.column_name)
+            ):
+                wanted = {item.pk for item in field_.clean(row)}
+                if wanted != set(getattr(instance, field_.attribute).values_list("pk", flat=True)):
+                    return True
+        return False
 
     def _snapshot(self, instance) -> dict:
         return {
@@ -988,6 +1039,7 @@ class ProjectResource(RegisterResource):
         self.saved: dict[int, Project] = {}
         self.versions: dict[str, int] = {}
         self.versions_seen: dict[str, int] = {}
+        self.rows_by_project: dict[int, int] = {}  # project pk -> the file row that names it
         self.filename = ""
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
@@ -1006,7 +1058,32 @@ class ProjectResource(RegisterResource):
 
     def get_instance(self, instance_loader, row):
         reference = parse_reference(row.get("reference") or "")
-        return Project.objects.filter(reference=reference).first() if reference else None
+        if reference:
+            return Project.objects.filter(reference=reference).first()
+        return self._same_title_in_directorate(row)
+
+    def _same_title_in_directorate(self, row) -> Project | None:
+        """A row without a reference is the register's project of the same
+        title in the same lead directorate (spaces and case aside), so a
+        council's own file imports again without doubling the register."""
+        title = " ".join(str(row.get("title") or "").split())
+        if not title or is_blank(row.get("lead_directorate")):
+            return None
+        try:
+            directorate = self.fields["lead_directorate"].clean(row)
+        except ValueError:
+            return None  # reported against the Directorate column when the row is read
+        matches = list(
+            Project.objects.filter(title__iexact=title, lead_directorate=directorate)[:2]
+        )
+        if len(matches) > 1:
+            raise ValidationError(
+                {
+                    "title": f"{matches[0].reference} and {matches[1].reference} are both "
+                    f"called '{title}' in {directorate}: give the row a Reference"
+                }
+            )
+        return matches[0] if matches else None
 
     def after_init_instance(self, instance, new, row, **kwargs):
         reference = parse_reference(row.get("reference") or "")
@@ -1018,6 +1095,14 @@ class ProjectResource(RegisterResource):
                 }
             )
         if not new:
+            earlier = self.rows_by_project.setdefault(instance.pk, int(row[ROW]))
+            if earlier != int(row[ROW]):
+                raise ValidationError(
+                    {
+                        "title": f"Row {earlier} is the same project ({instance.reference}): "
+                        "keep one row for each project"
+                    }
+                )
             seen = self.versions_seen.get(instance.reference, instance.version)
             if seen != instance.version:
                 raise ValidationError(
@@ -1032,6 +1117,13 @@ class ProjectResource(RegisterResource):
     def after_save_instance(self, instance, row, **kwargs):
         super().after_save_instance(instance, row, **kwargs)
         self.saved[int(row[ROW])] = instance
+        self.rows_by_project.setdefault(instance.pk, int(row[ROW]))
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        skipped = super().skip_row(instance, original, row, import_validation_errors)
+        if skipped:
+            self.saved[int(row[ROW])] = instance  # its RAG is still recorded
+        return skipped
 
     def save_instance(self, instance, is_create, row, **kwargs):
         """Save the row through the register's services, so an imported
@@ -1248,11 +1340,17 @@ class ImportOutcome:
     def updated(self) -> list[RowOutcome]:
         return [r for r in self.rows if r.action == "updated"]
 
+    @property
+    def unchanged(self) -> list[RowOutcome]:
+        return [r for r in self.rows if r.action == "unchanged"]
+
     def summary(self) -> str:
         parts = [
             _count(len(self.created), "row", "rows") + " created",
             f"{len(self.updated)} updated",
         ]
+        if self.unchanged:
+            parts.append(f"{len(self.unchanged)} unchanged")
         if self.status_updates:
             parts.append(
                 _count(len(self.status_updates), "monthly RAG", "monthly RAGs") + " recorded"
@@ -1360,7 +1458,7 @@ def run_import(
                     rag_rows.extend(
                         (sheet, number, values, projects.get(number))
                         for number, values in sheet.rows
-                        if not is_blank(values.get("rag"))
+                        if not is_blank_rating(values.get("rag"))
                     )
         for sheet, number, values, project in rag_rows:
             _record_rag(sheet, number, values, project, user, outcome, upload.filename)
@@ -1517,6 +1615,13 @@ def _plain(message: str, column: str) -> str:
     return message
 
 
+RECORDED_FIELDS = (*StatusUpdate.CARRIED_FIELDS, "honesty_override", "override_justification")
+
+
+def _recorded_rag(update: StatusUpdate) -> tuple:
+    return tuple(getattr(update, name) for name in RECORDED_FIELDS)
+
+
 def _record_rag(
     sheet: Sheet, number: int, values: dict, project: Project | None, user, outcome, filename
 ):
@@ -1532,7 +1637,7 @@ def _record_rag(
         try:
             # A sheet with one RAG column gives it to every dimension.
             codes[key] = (
-                parse_rag(values[key]) if not is_blank(values.get(key)) else codes.get("rag")
+                parse_rag(values[key]) if not is_blank_rating(values.get(key)) else codes.get("rag")
             )
         except ValueError as exc:
             error(key, str(exc))
@@ -1572,6 +1677,7 @@ def _record_rag(
         project=project, period=period
     )
     imported = f"Imported from {filename} on {today:%d/%m/%Y}."
+    recorded = _recorded_rag(update)
     update.delivery_confidence = confidence
     update.schedule_rag = codes["schedule_rag"]
     update.cost_rag = codes["cost_rag"]
@@ -1584,11 +1690,17 @@ def _record_rag(
     update.path_to_green = values.get("path_to_green") or update.path_to_green
     update.honesty_override = bool(problems)
     update.override_justification = justification if problems else ""
+    if update.pk and _recorded_rag(update) == recorded:
+        return  # the same file again: this month's update already says this
     update.submitted_by = user
     update._history_user = user
     try:
-        # The one-per-month rule is met by fetching this month's update above.
-        update.full_clean(exclude=["submitted_by"], validate_unique=False)
+        # Its two constraints are unique ones met by construction: one per
+        # month by fetching this month's update above, one latest by
+        # mark_latest below. Checking them would cost two queries a row.
+        update.full_clean(
+            exclude=["submitted_by"], validate_unique=False, validate_constraints=False
+        )
     except ValidationError as exc:
         for key, messages in exc.message_dict.items():
             error("rag", f"{key}: {'; '.join(messages)}")

@@ -2,6 +2,7 @@
 sponsor and confirms, in Chromium; every page has no WCAG 2.2 A/AA violations."""
 
 import datetime
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -126,3 +127,81 @@ def test_a_refused_upload_shows_a_govuk_error(page_as, axe_violations):
     assert "not an Excel workbook" in page.locator(".govuk-error-message").inner_text()
     assert axe_violations(page) == []
     shot(page, "import-refused")
+
+
+def test_a_published_portfolio_imports_in_its_units_and_names_and_again_changes_nothing(
+    page_as, axe_violations
+):
+    """A file as a department publishes it: costs in £m, acronym departments,
+    ratings withheld as 'Exempt', a Schedule column that is not a rating, and
+    a project the register already has."""
+    mod = DirectorateFactory(name="MOD")
+    existing = ProjectFactory(number=1, title="Defence estates", lead_directorate=mod)
+    workbook = xlsx_file(
+        {
+            "GMPP": [
+                ["Government Major Projects Portfolio data, March 2023"],
+                [
+                    "Department",
+                    "Project Name",
+                    "Whole life cost (£m)",
+                    "Capital (£m)",
+                    "Benefits (£m)",
+                    "Schedule",
+                    "DCA",
+                    "Path to green",
+                ],  # fmt: skip
+                ["HMRC", "Customs platform", "", "305.4", "12", "2024 to 2027", "Amber", "Re-plan"],
+                ["MOD", "Defence estates", "", "1,200", "", "2023 to 2030", "Exempt", ""],
+            ]
+        }
+    )
+    page = page_as(Role.PMO)
+
+    def upload():
+        page.goto("/projects/import/")
+        page.set_input_files(
+            "#id_file", files=[{"name": "gmpp.xlsx", "mimeType": XLSX, "buffer": workbook}]
+        )
+        page.get_by_role("button", name="Upload and check").click()
+        page.wait_for_url("**/projects/import/preview/")
+
+    upload()
+    content = page.locator("main").inner_text()
+    skipped = content.index(
+        "Columns skipped in GMPP because they are not recognised: Whole life cost (£m), "
+        "Benefits (£m), Schedule."
+    )
+    unit = content.index("GMPP, Capital (£m): figures are read in millions of pounds")
+    assert skipped < unit < content.index("What will be imported")
+    rows = page.locator("table").first.inner_text()
+    assert "Create\tTP-0002 Customs platform" in rows
+    assert f"Update\t{existing.reference} Defence estates\tCapital (£m)" in rows
+    # The preview checked the file with HMRC added, so its box starts ticked.
+    assert page.get_by_label("HMRC").is_checked()
+    assert axe_violations(page) == []
+    shot(page, "import-published-preview")
+
+    page.get_by_role("button", name="Confirm and import").click()
+    page.wait_for_url("**/projects/import/")
+    banner = page.locator(".govuk-notification-banner").inner_text()
+    assert "gmpp.xlsx imported: 1 row created, 1 updated, 1 monthly RAG recorded" in banner
+    customs = Project.objects.get(title="Customs platform")
+    assert customs.lead_directorate.name == "HMRC"
+    assert customs.capital_investment == Decimal("305400000.00")
+    existing.refresh_from_db()
+    assert existing.capital_investment == Decimal("1200000000.00")
+    assert Project.objects.count() == 2
+    assert list(customs.status_updates.values_list("delivery_confidence", flat=True)) == ["A"]
+    assert not existing.status_updates.exists()
+    versions = list(Project.objects.order_by("pk").values_list("version", flat=True))
+
+    upload()
+    rows = page.locator("table").first.inner_text()
+    assert "Unchanged\tTP-0002 Customs platform" in rows
+    assert f"Unchanged\t{existing.reference} Defence estates" in rows
+    page.get_by_role("button", name="Confirm and import").click()
+    page.wait_for_url("**/projects/import/")
+    banner = page.locator(".govuk-notification-banner").inner_text()
+    assert "gmpp.xlsx imported: 0 rows created, 0 updated, 2 unchanged" in banner
+    assert list(Project.objects.order_by("pk").values_list("version", flat=True)) == versions

@@ -246,3 +246,41 @@ def test_a_formula_with_a_saved_result_is_read_as_that_result():
     workbook.close()
     (projects,) = imports.read_upload("register.xlsx", buffer.getvalue()).sheets
     assert projects.rows[0][1]["capital_investment"] == "2000"
+
+
+@pytest.mark.parametrize(
+    "header, unit",
+    [
+        ("Capital (£m)", "£m"),
+        ("Capital £m", "£m"),
+        ("Capital (£ million)", "£m"),
+        ("Capital (£k)", "£k"),
+        ("Capital (£000s)", "£k"),
+        ("Capital £'000", "£k"),
+        ("Capital (£bn)", "£bn"),
+    ],
+)
+def test_a_money_header_gives_its_unit(header, unit):
+    content = csv_file([["Title", "Lead directorate", header], ["Hub", "Place", "305"]])
+    sheet = imports.read_upload("register.csv", content).sheets[0]
+    assert sheet.headers["capital_investment"] == header
+    assert sheet.units == {"capital_investment": unit}
+
+
+def test_a_header_in_pounds_has_no_unit_to_apply():
+    content = csv_file([["Title", "Lead directorate", "Capital (£)"], ["Hub", "Place", "305"]])
+    assert imports.read_upload("register.csv", content).sheets[0].units == {}
+
+
+def test_a_header_with_a_money_unit_is_never_a_rating_and_bare_topics_are_not_ratings():
+    content = csv_file(
+        [
+            ["Title", "Lead directorate", "Benefits (£m)", "Schedule", "Resources", "Schedule RAG"],
+            ["Hub", "Place", "12", "Mar 2027 to Jun 2028", "4 FTE", "Amber"],
+        ]
+    )
+    sheet = imports.read_upload("register.csv", content).sheets[0]
+    assert "benefits_rag" not in sheet.headers
+    assert "resources_rag" not in sheet.headers
+    assert sheet.headers["schedule_rag"] == "Schedule RAG"
+    assert sheet.ignored_columns == ["Benefits (£m)", "Schedule", "Resources"]

@@ -503,7 +503,7 @@ def test_importing_the_same_file_twice_updates_milestones_and_risks_instead_of_d
     run("r.xlsx", content, council["pmo"])
     outcome = run("r.xlsx", content, council["pmo"])
 
-    assert [o.action for o in outcome.rows] == ["updated", "updated"]
+    assert [o.action for o in outcome.rows] == ["unchanged", "unchanged"]
     assert project.milestones.count() == 1
     assert project.risks.count() == 1
 
@@ -567,3 +567,101 @@ def test_placeholders_like_tbc_are_blank_except_in_text(council):
     assert hub.funding_source == "TBC"
     existing.refresh_from_db()
     assert (existing.sponsor, existing.planned_end) == (council["laura"], datetime.date(2027, 1, 1))
+
+
+def test_bare_figures_are_read_in_the_unit_the_header_gives(council):
+    content = csv_file(
+        [
+            ["Title", "Lead directorate", "Capital (£m)", "Revenue investment £k"],
+            ["Hub", "Place", "305.4", "12.5"],
+            ["Depot", "Place", "250k", "£1,200"],
+        ]
+    )
+    outcome = run("register.csv", content, council["pmo"])
+    assert outcome.errors == []
+    hub, depot = Project.objects.order_by("pk")
+    assert hub.capital_investment == Decimal("305400000.00")
+    assert hub.revenue_investment == Decimal("12500.00")
+    # A figure that carries its own unit keeps it.
+    assert depot.capital_investment == Decimal("250000.00")
+    assert depot.revenue_investment == Decimal("1200000.00")
+
+
+def test_importing_a_council_file_again_matches_by_title_in_its_directorate_and_changes_nothing(
+    council,
+):
+    content = csv_file(
+        [
+            ["Project name", "Department", "Capital (£m)", "RAG", "Path to green", "Tags"],
+            ["Family hubs", "Place", "1.5", "Amber", "Re-plan", "Digital"],
+            ["Depot move", "Children's Services", "", "Green", "", ""],
+        ]
+    )
+    run("register.csv", content, council["pmo"])
+    hubs = Project.objects.get(title="Family hubs")
+    versions = {p.reference: p.version for p in Project.objects.all()}
+    history = hubs.history.count()
+    updates = list(StatusUpdate.objects.values_list("pk", "delivery_confidence"))
+
+    again = run("register.csv", content, council["pmo"])
+
+    assert errors_of(again) == []
+    assert [(o.action, o.label) for o in again.rows] == [
+        ("unchanged", "TP-0001 Family hubs"),
+        ("unchanged", "TP-0002 Depot move"),
+    ]
+    assert again.status_updates == []
+    assert again.summary() == "0 rows created, 0 updated, 2 unchanged"
+    assert Project.objects.count() == 2
+    assert {p.reference: p.version for p in Project.objects.all()} == versions
+    assert hubs.history.count() == history
+    assert list(StatusUpdate.objects.values_list("pk", "delivery_confidence")) == updates
+
+
+def test_a_title_matches_only_within_its_directorate_and_a_change_is_an_update(council):
+    ProjectFactory(title="Family hubs", lead_directorate=council["children"], number=1)
+    place = ProjectFactory(title="Family Hubs", lead_directorate=council["place"], number=2)
+    content = csv_file(
+        [["Project name", "Department", "Capital"], ["family hubs", "Place", "250k"]]
+    )
+
+    outcome = run("register.csv", content, council["pmo"])
+
+    assert errors_of(outcome) == []
+    assert [(o.action, o.label, o.changes) for o in outcome.rows] == [
+        ("updated", f"{place.reference} family hubs", ["Project name", "Capital"])
+    ]
+    place.refresh_from_db()
+    assert place.capital_investment == Decimal("250000.00")
+    assert Project.objects.count() == 2
+
+
+def test_two_rows_for_one_project_and_two_projects_for_one_row_are_errors(council):
+    ProjectFactory(title="Depot", lead_directorate=council["place"], number=1)
+    ProjectFactory(title="Depot", lead_directorate=council["place"], number=2)
+    content = csv_file(
+        [
+            ["Project name", "Department", "Reference"],
+            ["Hub", "Place", ""],
+            ["HUB", "Place", ""],
+            ["Depot", "Place", ""],
+        ]
+    )
+
+    outcome = run("register.csv", content, council["pmo"])
+
+    assert errors_of(outcome) == [
+        (
+            "Projects",
+            3,
+            "Project name",
+            "Row 2 is the same project (TP-0003): keep one row for each project",
+        ),
+        (
+            "Projects",
+            4,
+            "Project name",
+            "TP-0001 and TP-0002 are both called 'Depot' in Place: give the row a Reference",
+        ),
+    ]
+    assert Project.objects.count() == 2

@@ -248,3 +248,32 @@ def test_a_second_confirm_of_the_same_upload_imports_nothing_twice(pmo):
 
     assert Project.objects.count() == 0
     assert "There is no import waiting" in response.content.decode()
+
+
+def test_the_preview_lists_skipped_columns_and_money_units_first_and_ticks_every_unknown(pmo):
+    extra = [["Capital (£m)", "Notes"], ["2.5", "x"], ["", ""]]
+    rows = [row + more for row, more in zip(GOOD, extra, strict=True)]
+    upload(pmo, csv_file(rows))
+
+    page = pmo.get("/projects/import/preview/").content.decode()
+
+    skipped = page.index("Columns skipped in Projects because they are not recognised: Notes.")
+    unit = page.index("Projects, Capital (£m): figures are read in millions of pounds")
+    assert "305 is £305,000,000.00" in page
+    assert skipped < unit < page.index("What will be imported")
+    assert 'value="Dana Whitfield" aria-describedby="create-person-1-hint" checked' in page
+    assert 'value="Neighbourhoods" aria-describedby="create-directorate-1-hint" checked' in page
+
+
+def test_confirming_the_preview_as_shown_imports_the_money_in_its_unit(pmo):
+    rows = [row + more for row, more in zip(GOOD, [["Capital (£m)"], ["2.5"], [""]], strict=True)]
+    upload(pmo, csv_file(rows))
+
+    response = pmo.post(
+        "/projects/import/preview/",
+        {"create_people": ["Dana Whitfield"], "create_directorates": ["Neighbourhoods"]},
+    )
+
+    assert response.status_code == 302
+    assert Project.objects.get(title="Family hubs").capital_investment == 2_500_000
+    assert Directorate.objects.filter(name="Neighbourhoods").exists()
