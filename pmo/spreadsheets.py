@@ -352,6 +352,26 @@ def parse_uk_date(text) -> datetime.date:
     raise ValueError(f"'{text}' is not a date (use dd/mm/yyyy, for example 23/11/2026)")
 
 
+MONTH_FORMATS = ("%B %Y", "%b %Y", "%b-%y", "%B-%y", "%m/%Y", "%Y-%m")
+
+
+def parse_month(text) -> datetime.date:
+    """'March 2023', 'Mar 2023', 'Mar-23', '03/2023' or any date -> 2023-03-01."""
+    raw = " ".join(str(text).split()) if not isinstance(text, datetime.date) else text
+    if isinstance(raw, str):
+        for fmt in MONTH_FORMATS:
+            try:
+                return datetime.datetime.strptime(raw, fmt).date().replace(day=1)
+            except ValueError:
+                continue
+    try:
+        return parse_uk_date(raw).replace(day=1)
+    except ValueError:
+        raise ValueError(
+            f"'{text}' is not a month (use, for example, March 2023 or 31/03/2023)"
+        ) from None
+
+
 FY_RE = re.compile(r"^(?:FY\s*)?(?P<start>\d{4})\s*[-/]\s*(?P<end>\d{2}|\d{4})$", re.IGNORECASE)
 
 

@@ -215,6 +215,13 @@ PROJECT_COLUMNS = (
     ),
     ColumnSpec("risk_rag", "Risk RAG", "Defaults to the RAG.", ("risk rating",)),
     ColumnSpec(
+        "as_at",
+        "RAG as at",
+        "The month the RAG was given, for example March 2023 or 31/03/2023. Blank is this "
+        "month; an earlier month goes into that month's update, in the project's history.",
+        ("as at", "as at date", "rating date", "assessment date", "dca date", "date of rating"),
+    ),
+    ColumnSpec(
         "progress",
         "Progress",
         "Progress this period, for the month's update.",

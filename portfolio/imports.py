@@ -60,6 +60,7 @@ from pmo.spreadsheets import (
     MoneyUnit,
     normalise_header,
     parse_money,
+    parse_month,
     parse_uk_date,
 )
 from portfolio import services
@@ -1625,9 +1626,12 @@ def _recorded_rag(update: StatusUpdate) -> tuple:
 def _record_rag(
     sheet: Sheet, number: int, values: dict, project: Project | None, user, outcome, filename
 ):
-    """The RAG column is this month's delivery confidence: the honesty rule
-    applies as it does on the update form, after this file's milestones and
-    risks are in."""
+    """The RAG column is the delivery confidence of the month its row's RAG
+    as at gives, this month if none: it goes into that month's update. For
+    this month the honesty rule applies as it does on the update form, after
+    this file's milestones and risks are in; an earlier month's rating is a
+    record of what was reported then, when today's overdue milestones may
+    not have been due."""
 
     def error(key: str, message: str) -> None:
         outcome.errors.append(RowError(sheet.name, number, sheet.header_for(key), message))
@@ -1644,7 +1648,9 @@ def _record_rag(
     if codes.get("rag") is None or project is None:
         return  # a row that failed to import is already reported
     today = timezone.localdate()
-    period = current_period(today)
+    period = _rag_period(values, today, error)
+    if period is None:
+        return
     if period_is_locked(period):
         error("rag", locked_period_message(period))
         return
@@ -1652,18 +1658,8 @@ def _record_rag(
     justification = values.get("override_justification", "")
     if confidence != RAG.GREEN and not values.get("path_to_green"):
         error("path_to_green", f"Enter the path to green: the RAG is {confidence.label}")
-    severe = (
-        Risk.objects.filter(
-            project=project, status=RaidStatus.OPEN, score__gte=SEVERE_RAID_SCORE
-        ).count()
-        + Issue.objects.filter(
-            project=project, status=RaidStatus.OPEN, score__gte=SEVERE_RAID_SCORE
-        ).count()
-    )
-    problems = honesty_problems(
-        confidence,
-        overdue_milestones=Milestone.objects.filter(project=project).overdue(today).count(),
-        severe_open_raid=severe,
+    problems = (
+        _honesty_problems(project, confidence, today) if period == current_period(today) else []
     )
     if problems and not justification:
         error(
@@ -1707,4 +1703,35 @@ def _record_rag(
         return
     update.save()
     StatusUpdate.objects.mark_latest([project.pk])
-    outcome.status_updates.append(f"{project.reference} {confidence.label}")
+    outcome.status_updates.append(f"{project.reference} {confidence.label}, {period:%B %Y}")
+
+
+def _rag_period(values: dict, today: datetime.date, error) -> datetime.date | None:
+    """The month a row's RAG is for: its RAG as at, or this month."""
+    if is_blank(values.get("as_at")):
+        return current_period(today)
+    try:
+        period = parse_month(values["as_at"])
+    except ValueError as exc:
+        error("as_at", str(exc))
+        return None
+    if period > current_period(today):
+        error("as_at", f"{period:%B %Y} is after this month: a RAG is reported on a month gone by")
+        return None
+    return period
+
+
+def _honesty_problems(project: Project, confidence, today: datetime.date) -> list[str]:
+    severe = (
+        Risk.objects.filter(
+            project=project, status=RaidStatus.OPEN, score__gte=SEVERE_RAID_SCORE
+        ).count()
+        + Issue.objects.filter(
+            project=project, status=RaidStatus.OPEN, score__gte=SEVERE_RAID_SCORE
+        ).count()
+    )
+    return honesty_problems(
+        confidence,
+        overdue_milestones=Milestone.objects.filter(project=project).overdue(today).count(),
+        severe_open_raid=severe,
+    )

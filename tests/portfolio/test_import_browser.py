@@ -149,10 +149,21 @@ def test_a_published_portfolio_imports_in_its_units_and_names_and_again_changes_
                     "Benefits (£m)",
                     "Schedule",
                     "DCA",
+                    "DCA date",
                     "Path to green",
+                ],
+                [
+                    "HMRC",
+                    "Customs platform",
+                    "",
+                    "305.4",
+                    "12",
+                    "2024 to 2027",
+                    "Amber",
+                    "March 2023",
+                    "Re-plan",
                 ],  # fmt: skip
-                ["HMRC", "Customs platform", "", "305.4", "12", "2024 to 2027", "Amber", "Re-plan"],
-                ["MOD", "Defence estates", "", "1,200", "", "2023 to 2030", "Exempt", ""],
+                ["MOD", "Defence estates", "", "1,200", "", "2023 to 2030", "Exempt", "", ""],
             ]
         }
     )
@@ -192,9 +203,14 @@ def test_a_published_portfolio_imports_in_its_units_and_names_and_again_changes_
     existing.refresh_from_db()
     assert existing.capital_investment == Decimal("1200000000.00")
     assert Project.objects.count() == 2
-    assert list(customs.status_updates.values_list("delivery_confidence", flat=True)) == ["A"]
+    assert list(customs.status_updates.values_list("delivery_confidence", "period")) == [
+        ("A", datetime.date(2023, 3, 1))
+    ]
     assert not existing.status_updates.exists()
     versions = list(Project.objects.order_by("pk").values_list("version", flat=True))
+    page.goto(f"/projects/{customs.reference}/")
+    assert "Delivery confidence: Amber as at March 2023" in page.locator("main").inner_text()
+    shot(page, "import-published-project")
 
     upload()
     rows = page.locator("table").first.inner_text()

@@ -665,3 +665,53 @@ def test_two_rows_for_one_project_and_two_projects_for_one_row_are_errors(counci
         ),
     ]
     assert Project.objects.count() == 2
+
+
+def test_a_rag_as_at_an_earlier_month_goes_into_that_months_update(council):
+    # A Green with an overdue milestone today was reported before it was due.
+    project = ProjectFactory(title="Depot", lead_directorate=council["place"], number=1)
+    MilestoneFactory(project=project, forecast_date=datetime.date(2024, 1, 31))
+    content = csv_file(
+        [
+            ["Project name", "Department", "DCA", "DCA date", "Path to green"],
+            ["Depot", "Place", "Green", "March 2023", ""],
+            ["Hub", "Place", "Amber", "31/03/2023", "Re-plan"],
+        ]
+    )
+
+    outcome = run("gmpp.csv", content, council["pmo"])
+
+    assert errors_of(outcome) == []
+    assert outcome.status_updates == ["TP-0001 Green, March 2023", "TP-0002 Amber, March 2023"]
+    assert list(StatusUpdate.objects.values_list("period", flat=True).distinct()) == [
+        datetime.date(2023, 3, 1)
+    ]
+    assert StatusUpdate.objects.get(project=project).honesty_override is False
+
+
+def test_a_rag_as_at_a_later_or_unreadable_month_is_an_error_against_its_cell(council):
+    content = csv_file(
+        [
+            ["Project name", "Department", "RAG", "RAG as at"],
+            ["Depot", "Place", "Green", "January 2099"],
+            ["Hub", "Place", "Green", "Spring"],
+        ]
+    )
+
+    outcome = run("r.csv", content, council["pmo"])
+
+    assert errors_of(outcome) == [
+        (
+            "Projects",
+            2,
+            "RAG as at",
+            "January 2099 is after this month: a RAG is reported on a month gone by",
+        ),
+        (
+            "Projects",
+            3,
+            "RAG as at",
+            "'Spring' is not a month (use, for example, March 2023 or 31/03/2023)",
+        ),
+    ]
+    assert not StatusUpdate.objects.exists()
