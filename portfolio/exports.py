@@ -41,6 +41,7 @@ REGISTER_COLUMNS = [
     Column("Revenue investment", "money"),
     Column("Total investment", "money"),
     Column("Funding source"),
+    Column("External id"),
 ]
 
 
@@ -74,6 +75,7 @@ ROW_FIELDS = (
     "capital_investment",
     "revenue_investment",
     "funding_source",
+    "external_id",
 )
 
 
@@ -133,6 +135,7 @@ def register_rows(projects: QuerySet[Project]) -> Iterator[list]:
         capital,
         revenue,
         funding_source,
+        external_id,
     ) in rows:
         info = ranges.get(pk)
         yield [
@@ -159,6 +162,7 @@ def register_rows(projects: QuerySet[Project]) -> Iterator[list]:
             revenue,
             capital + revenue,
             funding_source,
+            external_id,
         ]
 
 

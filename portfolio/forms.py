@@ -90,6 +90,7 @@ class ProjectForm(GovukFormMixin, forms.ModelForm):
         model = Project
         fields = [
             "title",
+            "external_id",
             "summary",
             "workstream",
             "lead_directorate",

@@ -71,6 +71,13 @@ PROJECT_COLUMNS = (
         ("ref", "project reference", "project ref", "tp reference", "project id"),
     ),
     ColumnSpec(
+        "external_id",
+        "External id",
+        "The project's id in another register, such as a finance or GMPP code. A row with "
+        "no reference updates the project with this id.",
+        ("external reference", "gmpp id", "gmpp reference", "finance id", "finance code"),
+    ),
+    ColumnSpec(
         "title",
         "Title",
         "The project's name.",

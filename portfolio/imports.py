@@ -948,6 +948,7 @@ class ProjectResource(RegisterResource):
         attribute="reference", column_name="reference", widget=ReferenceWidget()
     )
     title = text_field("title")
+    external_id = text_field("external_id")
     summary = text_field("summary")
     workstream = fields.Field(
         attribute="workstream",
@@ -1026,8 +1027,8 @@ class ProjectResource(RegisterResource):
         model = Project
         import_id_fields = ("reference",)
         fields = (
-            "reference", "title", "summary", "workstream", "lead_directorate", "services",
-            "priorities", "tags", "sponsor", "project_manager", "stage", "stage_reason",
+            "reference", "title", "external_id", "summary", "workstream", "lead_directorate",
+            "services", "priorities", "tags", "sponsor", "project_manager", "stage", "stage_reason",
             "project_type", "mtfp_category", "delivery_approach", "planned_start",
             "planned_end", "forecast_end", "capital_investment", "revenue_investment",
             "funding_source",
@@ -1061,6 +1062,12 @@ class ProjectResource(RegisterResource):
         reference = parse_reference(row.get("reference") or "")
         if reference:
             return Project.objects.filter(reference=reference).first()
+        external_id = " ".join(str(row.get("external_id") or "").split())
+        if external_id:
+            # Unique when given; a new id falls through to the title.
+            match = Project.objects.filter(external_id__iexact=external_id).first()
+            if match:
+                return match
         return self._same_title_in_directorate(row)
 
     def _same_title_in_directorate(self, row) -> Project | None:
@@ -1074,9 +1081,11 @@ class ProjectResource(RegisterResource):
             directorate = self.fields["lead_directorate"].clean(row)
         except ValueError:
             return None  # reported against the Directorate column when the row is read
-        matches = list(
-            Project.objects.filter(title__iexact=title, lead_directorate=directorate)[:2]
-        )
+        candidates = Project.objects.filter(title__iexact=title, lead_directorate=directorate)
+        if not is_blank(row.get("external_id")):
+            # A row with an id no project has is not a project with another id.
+            candidates = candidates.filter(external_id="")
+        matches = list(candidates[:2])
         if len(matches) > 1:
             raise ValidationError(
                 {

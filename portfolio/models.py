@@ -144,6 +144,14 @@ class Project(models.Model):
     number = models.PositiveIntegerField(unique=True, editable=False)
     reference = models.CharField(max_length=12, unique=True, editable=False)
     title = models.CharField(max_length=200)
+    # The id another register gives the project (a GMPP or finance code),
+    # so a council's own file matches it on every import.
+    external_id = models.CharField(
+        "External id",
+        max_length=100,
+        blank=True,
+        help_text="The project's id in another register, such as a finance or GMPP code.",
+    )
     summary = models.TextField("Summary and problem statement", blank=True)
 
     workstream = models.ForeignKey(
@@ -213,6 +221,12 @@ class Project(models.Model):
                 condition=Q(capital_investment__gte=0) & Q(revenue_investment__gte=0),
                 name="project_investment_not_negative",
             ),
+            models.UniqueConstraint(
+                fields=["external_id"],
+                condition=~Q(external_id=""),
+                name="project_external_id_unique",
+                violation_error_message="Another project has this external id.",
+            ),
         ]
         indexes = [models.Index(fields=["stage"]), models.Index(fields=["title"])]
 
@@ -235,6 +249,11 @@ class Project(models.Model):
             errors["forecast_end"] = "Forecast end must be the same as or after the planned start"
         if self.stage in STAGES_NEEDING_REASON and not self.stage_reason.strip():
             errors["stage_reason"] = f"Enter why the project is {self.get_stage_display().lower()}"
+        if self.external_id:
+            taken = Project.objects.filter(external_id__iexact=self.external_id).exclude(pk=self.pk)
+            holder = taken.values_list("reference", flat=True).first()
+            if holder:
+                errors["external_id"] = f"{holder} already has the external id {self.external_id}"
         if errors:
             raise ValidationError(errors)
 

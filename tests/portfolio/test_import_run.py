@@ -715,3 +715,30 @@ def test_a_rag_as_at_a_later_or_unreadable_month_is_an_error_against_its_cell(co
         ),
     ]
     assert not StatusUpdate.objects.exists()
+
+
+def test_an_external_id_matches_its_project_whatever_the_title_and_is_kept(council):
+    known = ProjectFactory(
+        title="Depot", lead_directorate=council["place"], number=1, external_id="FIN-204"
+    )
+    other = ProjectFactory(
+        title="Hub", lead_directorate=council["place"], number=2, external_id="FIN-300"
+    )
+    content = csv_file(
+        [
+            ["Finance code", "Project name", "Department"],
+            [" fin-204 ", "Depot relocation", "Place"],
+            ["FIN-301", "Hub", "Place"],
+        ]
+    )
+
+    outcome = run("finance.csv", content, council["pmo"])
+
+    assert errors_of(outcome) == []
+    assert [(o.action, o.label) for o in outcome.rows] == [
+        ("updated", f"{known.reference} Depot relocation"),
+        ("created", "TP-0003 Hub"),
+    ]
+    assert Project.objects.get(reference="TP-0003").external_id == "FIN-301"
+    other.refresh_from_db()
+    assert other.external_id == "FIN-300"

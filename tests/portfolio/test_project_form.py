@@ -90,3 +90,19 @@ def test_moving_to_delivery_without_gate_1_asks_pmo_for_an_override_reason(clien
     assert 'href="#id_gate_override_reason">A project cannot move to Delivery without' in html
     project.refresh_from_db()
     assert project.stage == "business_case"
+
+
+def test_an_external_id_is_kept_and_another_projects_id_is_refused_against_its_field(client_as):
+    ProjectFactory(number=1, reference="TP-0001", external_id="FIN-204")
+    pmo = client_as(Role.PMO)
+
+    refused = pmo.post("/projects/new/", fields(external_id="fin-204"))
+
+    assert '<a href="#id_external_id">TP-0001 already has the external id fin-204</a>' in (
+        refused.content.decode()
+    )
+    assert Project.objects.count() == 1
+    pmo.post("/projects/new/", fields(external_id="FIN-205"))
+    project = Project.objects.get(external_id="FIN-205")
+    page = pmo.get(f"/projects/{project.reference}/").content.decode()
+    assert 'External id</dt><dd class="govuk-summary-list__value">FIN-205</dd>' in page
