@@ -14,10 +14,10 @@ from portfolio import imports
 class UploadForm(GovukFormMixin, forms.Form):
     file = forms.FileField(
         label="Spreadsheet",
-        help_text="A .xlsx workbook or a .csv file, up to "
+        help_text="An Excel workbook (.xlsx or .xls) or a .csv file, up to "
         f"{settings.IMPORT_MAX_UPLOAD_BYTES // (1024 * 1024)} MB.",
         error_messages={"required": "Choose a spreadsheet to upload"},
-        widget=forms.FileInput(attrs={"accept": ".xlsx,.csv"}),
+        widget=forms.FileInput(attrs={"accept": ".xlsx,.xls,.csv"}),
     )
 
     def clean_file(self) -> imports.Upload:

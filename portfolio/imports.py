@@ -193,18 +193,26 @@ def check_upload_is_safe(filename: str, content: bytes) -> list[tuple[str, list[
     if not content.strip():
         raise ImportRefused("The file is empty")
     extension = Path(filename).suffix.lower()
-    if extension not in (".csv", ".xlsx"):
-        raise ImportRefused("The file must be a CSV or an Excel workbook (.xlsx)")
+    if extension not in (".csv", ".xlsx", ".xls"):
+        raise ImportRefused("The file must be a CSV or an Excel workbook (.xlsx or .xls)")
     looks_zipped = content.startswith(b"PK\x03\x04")
+    looks_old_excel = content.startswith(OLE2_SIGNATURE)
     if extension == ".xlsx":
-        if content.startswith(b"\xd0\xcf\x11\xe0"):
+        if looks_old_excel:
             raise ImportRefused(
-                "The file is an old Excel 97-2003 workbook: save it as .xlsx and try again"
+                "The file is called .xlsx but is an Excel 97-2003 workbook or a "
+                "password-protected one: rename it .xls, or remove the password"
             )
         if not looks_zipped:
             raise ImportRefused("The file is called .xlsx but is not an Excel workbook")
         return _xlsx_tables(content)
-    if looks_zipped or content.startswith(b"\xd0\xcf\x11\xe0"):
+    if extension == ".xls":
+        if looks_zipped:
+            raise ImportRefused("The file is called .xls but is an .xlsx workbook: rename it")
+        if not looks_old_excel:
+            raise ImportRefused("The file is called .xls but is not an Excel workbook")
+        return _xls_tables(content)
+    if looks_zipped or looks_old_excel:
         raise ImportRefused(
             "The file is called .csv but is a workbook: save it as CSV or upload the .xlsx"
         )
@@ -212,6 +220,7 @@ def check_upload_is_safe(filename: str, content: bytes) -> list[tuple[str, list[
 
 
 CSV_SHEET = ""  # a CSV has one unnamed sheet; it is named after what it holds
+OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0"  # Excel 97-2003 files are OLE2 containers
 
 
 def file_size(size: int) -> str:
@@ -313,34 +322,85 @@ def _sheet_rows(sheet, formulas) -> list[list[str]]:
     Excel's; formatted but empty rows at the bottom are dropped. A formula
     with no saved result (a workbook written by a program, never opened in
     Excel) is refused with its cells named, never read as blank or £0."""
-    rows: list[list[str]] = []
     unsaved: list[str] = []
+
+    def cells():
+        for values, cells_with_formulas in zip(
+            sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True),
+            formulas.iter_rows(max_col=MAX_COLUMNS),
+            strict=False,
+        ):
+            unsaved.extend(
+                f"{cell.column_letter}{cell.row}"
+                for value, cell in zip(values, cells_with_formulas, strict=False)
+                if value is None and getattr(cell, "data_type", None) == "f"
+            )
+            yield [_cell_text(v) for v in values]
+
+    rows = _kept_rows(sheet.title, cells())
+    if unsaved:
+        raise ImportRefused(f"On the {sheet.title} sheet, {_formula_cells(unsaved)}")
+    return rows
+
+
+def _kept_rows(title: str, cell_rows) -> list[list[str]]:
+    """Blank rows kept (as []) so row numbers match Excel's, up to MAX_ROWS
+    filled ones; the blank rows at the bottom dropped."""
+    rows: list[list[str]] = []
     filled = 0
-    for values, cells_with_formulas in zip(
-        sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True),
-        formulas.iter_rows(max_col=MAX_COLUMNS),
-        strict=False,
-    ):
-        cells = [_cell_text(v) for v in values]
-        unsaved.extend(
-            f"{cell.column_letter}{cell.row}"
-            for value, cell in zip(values, cells_with_formulas, strict=False)
-            if value is None and getattr(cell, "data_type", None) == "f"
-        )
+    for cells in cell_rows:
         if any(cells):
             filled += 1
             if filled > MAX_ROWS:
                 raise ImportRefused(
-                    f"The {sheet.title} sheet has more than {MAX_ROWS:,} rows: split the file"
+                    f"The {title} sheet has more than {MAX_ROWS:,} rows: split the file"
                 )
             rows.append(cells)
         else:
             rows.append([])
-    if unsaved:
-        raise ImportRefused(f"On the {sheet.title} sheet, {_formula_cells(unsaved)}")
     while rows and not rows[-1]:
         rows.pop()
     return rows
+
+
+def _xls_tables(content: bytes) -> list[tuple[str, list[list[str]]]]:
+    """An Excel 97-2003 workbook's sheets as text. Such files keep each
+    formula's last result, which xlrd reads; they are not compressed, so the
+    upload's size limit bounds them."""
+    import xlrd
+
+    try:
+        book = xlrd.open_workbook(file_contents=content, on_demand=True)
+    except Exception:
+        raise ImportRefused("The workbook could not be opened: save it again from Excel") from None
+    try:
+        return [
+            (
+                sheet.name,
+                _kept_rows(
+                    sheet.name,
+                    (
+                        [_xls_cell_text(cell, book.datemode) for cell in sheet.row(r)[:MAX_COLUMNS]]
+                        for r in range(sheet.nrows)
+                    ),
+                ),
+            )
+            for sheet in book.sheets()
+        ]
+    finally:
+        book.release_resources()
+
+
+def _xls_cell_text(cell, datemode: int) -> str:
+    import xlrd
+
+    if cell.ctype == xlrd.XL_CELL_DATE:
+        return _cell_text(xlrd.xldate.xldate_as_datetime(cell.value, datemode))
+    if cell.ctype == xlrd.XL_CELL_BOOLEAN:
+        return _cell_text(bool(cell.value))
+    if cell.ctype == xlrd.XL_CELL_ERROR:
+        return xlrd.error_text_from_code.get(cell.value, "#ERROR")
+    return _cell_text(cell.value if cell.ctype != xlrd.XL_CELL_EMPTY else None)
 
 
 def _formula_cells(cells: list[str]) -> str:

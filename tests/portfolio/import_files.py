@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import csv
 import io
+from pathlib import Path
 
 import openpyxl
+
+# An Excel 97-2003 workbook as a department publishes it (made once with xlwt).
+XLS_FILE = Path(__file__).parent / "files" / "published-portfolio.xls"
 
 
 def csv_file(rows: list[list], *, encoding: str = "utf-8-sig", delimiter: str = ",") -> bytes:

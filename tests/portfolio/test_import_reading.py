@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from pmo.spreadsheets import formula_safe
 from portfolio import imports
 from portfolio.models import Project
-from tests.portfolio.import_files import csv_file, xlsx_file
+from tests.portfolio.import_files import XLS_FILE, csv_file, xlsx_file
 
 
 def refusal(filename, content):
@@ -62,7 +62,7 @@ def test_it_refuses_a_workbook_renamed_to_csv():
     assert "called .csv but is a workbook" in refusal("register.csv", content)
 
 
-def test_it_refuses_an_old_xls_workbook():
+def test_an_old_workbook_called_xlsx_is_refused_saying_to_rename_it():
     assert "97-2003" in refusal("register.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100)
 
 
@@ -284,3 +284,49 @@ def test_a_header_with_a_money_unit_is_never_a_rating_and_bare_topics_are_not_ra
     assert "resources_rag" not in sheet.headers
     assert sheet.headers["schedule_rag"] == "Schedule RAG"
     assert sheet.ignored_columns == ["Benefits (£m)", "Schedule", "Resources"]
+
+
+def test_an_excel_97_2003_workbook_is_read_with_its_dates_and_numbers():
+    upload = imports.read_upload("published-portfolio.xls", XLS_FILE.read_bytes())
+
+    assert upload.ignored_sheets == ["Notes"]
+    (sheet,) = upload.sheets
+    assert sheet.units == {"capital_investment": "£m"}
+    assert sheet.rows == [
+        (
+            4,
+            {
+                "lead_directorate": "HMRC",
+                "title": "Customs platform",
+                "capital_investment": "305.4",
+                "planned_start": "2024-04-01",
+                "rag": "Amber",
+                "as_at": "2023-03-31",
+                "path_to_green": "Re-plan",
+            },
+        ),
+        (
+            5,
+            {
+                "lead_directorate": "MOD",
+                "title": "Defence estates",
+                "capital_investment": "12",
+                "planned_start": "2023-01-09",
+                "rag": "Exempt",
+                "as_at": "",
+                "path_to_green": "",
+            },
+        ),
+    ]
+
+
+@pytest.mark.parametrize(
+    "filename, content, message",
+    [
+        ("register.xls", b"PK\x03\x04" + b"\0" * 100, "called .xls but is an .xlsx workbook"),
+        ("register.xls", b"Title,Directorate\nHub,Place\n", "called .xls but is not an Excel"),
+        ("register.xls", imports.OLE2_SIGNATURE + b"\0" * 600, "could not be opened"),
+    ],
+)
+def test_a_file_called_xls_that_is_not_one_is_refused(filename, content, message):
+    assert message in refusal(filename, content)

@@ -9,7 +9,7 @@ from portfolio import imports
 from portfolio.import_views import SESSION_KEY
 from portfolio.models import Directorate, Project
 from tests.portfolio.factories import DirectorateFactory, ProjectFactory
-from tests.portfolio.import_files import csv_file, xlsx_file
+from tests.portfolio.import_files import XLS_FILE, csv_file, xlsx_file
 
 pytestmark = pytest.mark.django_db
 
@@ -277,3 +277,17 @@ def test_confirming_the_preview_as_shown_imports_the_money_in_its_unit(pmo):
     assert response.status_code == 302
     assert Project.objects.get(title="Family hubs").capital_investment == 2_500_000
     assert Directorate.objects.filter(name="Neighbourhoods").exists()
+
+
+def test_an_xls_workbook_is_uploaded_previewed_and_imported(pmo):
+    DirectorateFactory(name="MOD")
+    response = upload(pmo, XLS_FILE.read_bytes(), name="published-portfolio.xls")
+    assert response["Location"] == "/projects/import/preview/"
+
+    confirmed = pmo.post("/projects/import/preview/", {"create_directorates": ["HMRC"]})
+
+    assert confirmed.status_code == 302
+    customs = Project.objects.get(title="Customs platform")
+    assert customs.capital_investment == 305_400_000
+    assert customs.status_updates.get().period.isoformat() == "2023-03-01"
+    assert Project.objects.get(title="Defence estates").capital_investment == 12_000_000
