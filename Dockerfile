@@ -11,7 +11,8 @@ RUN DEBUG=1 python manage.py collectstatic --no-input -v0
 RUN useradd --create-home pmo && mkdir -p /app/media && chown pmo /app/media
 USER pmo
 EXPOSE 8000
-# --timeout 120: the longest request is an import's preview or confirm, about
-# 50 s for 5,000 rows on 2 cores (bench/import_register.py); gunicorn's 30 s
-# default killed them. A hung worker is still replaced within two minutes.
+# --timeout 120: the longest request is an import's preview or confirm, 59 s
+# and 61 s for 5,000 rows on 2 cores (bench/import_register.py, SQLite);
+# gunicorn's 30 s default killed them. A hung worker is still replaced
+# within two minutes. Larger files need the import as background work.
 CMD ["gunicorn", "pmo.wsgi", "--bind", "0.0.0.0:8000", "--workers", "4", "--timeout", "120", "--access-logfile", "-"]
