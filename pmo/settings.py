@@ -6,6 +6,7 @@ embedded quickstart: SQLite, no broker (Celery tasks run in-process).
 """
 
 import sys
+import tempfile
 from pathlib import Path
 
 import environ
@@ -189,6 +190,12 @@ WHITENOISE_AUTOREFRESH = DEBUG
 
 # Uploads: imports are refused above this size with a clear message.
 IMPORT_MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+# An uploaded import waits here between upload, check and import
+# (portfolio/import_runs.py). The web and worker processes must share it:
+# docker-compose puts it on the media volume.
+IMPORT_STAGING_DIR = env.path(
+    "IMPORT_STAGING_DIR", default=str(Path(tempfile.gettempdir()) / "pmo-imports")
+)
 DATA_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_UPLOAD_BYTES + 1024 * 1024
 
 # Sessions: idle timeout (the session age, renewed while active) and an

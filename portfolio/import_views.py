@@ -1,109 +1,135 @@
-"""/projects/import/: upload, preview every row's errors, then confirm.
+"""/projects/import/: upload, watch the check, confirm, watch the import.
 
-The uploaded file is read once, into plain sheets staged on the server under
-a random token kept in the session (portfolio.imports.stage); the confirm
-step re-runs the import from those sheets, never from anything the browser
-sends back except which unknown names to create.
+The uploaded file is read once, into plain sheets staged on the server
+(portfolio.imports.stage), and an ImportRun records it. Checking and
+importing are background tasks (portfolio/import_runs.py); the run's page
+polls their progress with htmx and then shows the kept outcome. Confirm
+sends nothing back but which unknown names to create.
 """
 
 from __future__ import annotations
 
 import io
+from functools import partial
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+from django_htmx.http import HttpResponseClientRefresh
 
 from pmo.permissions import require
 from pmo.spreadsheets import Column, add_sheet, new_workbook
-from portfolio import imports
+from portfolio import import_runs, imports
 from portfolio.import_forms import ConfirmForm, UploadForm
+from portfolio.models import ImportStatus
+from portfolio.tasks import check_import_task, import_checked_task
 
-SESSION_KEY = "portfolio_import"
+RECENT_IMPORTS = 10
 
 
 def import_upload(request):
     require(request, "import_projects")
     form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
     if form.is_bound and form.is_valid():
-        previous = request.session.get(SESSION_KEY, {})
-        imports.discard_staged(previous.get("token"))
-        token = imports.stage(form.cleaned_data["file"])
-        request.session[SESSION_KEY] = {"token": token}
-        return redirect("portfolio:import_preview")
+        run = import_runs.start(form.cleaned_data["file"], request.user)
+        transaction.on_commit(partial(check_import_task.delay, run.pk))
+        return redirect("portfolio:import_run", pk=run.pk)
     return render(
         request,
         "portfolio/import.html",
-        {"form": form, "sheet_specs": imports.SHEET_SPECS},
-    )
-
-
-def import_preview(request):
-    require(request, "import_projects")
-    staged = request.session.get(SESSION_KEY, {})
-    token = staged.get("token")
-    upload = imports.load_staged(token)
-    if upload is None:
-        messages.info(request, "There is no import waiting: upload a spreadsheet first.")
-        return redirect("portfolio:import")
-    people, directorates = imports.find_unknowns(upload)
-    form = ConfirmForm(people=people, directorates=directorates)
-    attempt = None
-    if request.method == "POST":
-        form = ConfirmForm(request.POST, people=people, directorates=directorates)
-        if form.is_valid():
-            attempt = _confirm(request, token, form, versions_seen=staged.get("versions", {}))
-            if attempt is None or attempt.committed:
-                return redirect("portfolio:import")
-    # The preview creates every unknown name inside its rolled-back
-    # transaction, so the rest of each row is still checked.
-    preview = imports.run_import(
-        upload,
-        user=request.user,
-        create_people=[u.name for u in people],
-        create_directorates=[u.name for u in directorates],
-        commit=False,
-    )
-    # What the user is shown now is what a confirm must still find.
-    request.session[SESSION_KEY] = {"token": token, "versions": preview.versions}
-    return render(
-        request,
-        "portfolio/import_preview.html",
         {
-            "upload": upload,
-            "preview": preview,
-            "errors": attempt.errors if attempt else preview.errors,
-            "confirm_failed": attempt is not None,
             "form": form,
+            "sheet_specs": imports.SHEET_SPECS,
+            "recent": import_runs.visible_to(request.user)[:RECENT_IMPORTS],
         },
     )
 
 
-def _confirm(request, token, form, *, versions_seen) -> imports.ImportOutcome | None:
-    """Import for real; None if another request already confirmed it."""
-    upload = imports.claim_staged(token)
-    if upload is None:
+@require_http_methods(["GET", "POST"])
+def import_run(request, pk: int):
+    """The run's progress while a task works on it, then the check to
+    confirm, or what was imported. Polled by htmx for the progress."""
+    require(request, "import_projects")
+    run = get_object_or_404(import_runs.visible_to(request.user), pk=pk)
+    stopped = import_runs.has_stopped(run)
+    if request.htmx and request.method == "GET":
+        if run.is_working and not stopped:
+            return render(request, "portfolio/import_run.html#progress", _progress(run))
+        return HttpResponseClientRefresh()  # the step finished: show its outcome
+    checked = _checked(run)
+    waiting = checked is not None and run.status == ImportStatus.READY
+    if request.method == "POST":
+        if not waiting:
+            messages.info(request, "This import is not waiting to be confirmed.")
+        elif request.POST.get("action") == "check-again":
+            if import_runs.check_again(run):
+                transaction.on_commit(partial(check_import_task.delay, run.pk))
+        elif not checked["outcome"].errors:
+            _confirm(request, run, _confirm_form(run, checked, request.POST))
+        return redirect("portfolio:import_run", pk=run.pk)
+    form = _confirm_form(run, checked) if waiting and not checked["outcome"].errors else None
+    refused = [imports.RowError(**error) for error in run.refused]
+    return render(
+        request,
+        "portfolio/import_run.html",
+        {
+            "run": run,
+            "stopped": stopped,
+            "file": checked["file"] if checked else None,
+            "preview": checked["outcome"] if checked else None,
+            "errors": refused or (checked["outcome"].errors if checked else []),
+            "confirm_failed": bool(refused),
+            "form": form,
+            **_progress(run),
+        },
+    )
+
+
+def _confirm_form(run, checked, data=None) -> ConfirmForm:
+    """After a refused Confirm, the boxes stay as the PMO left them."""
+    outcome = checked["outcome"]
+    initial = {}
+    if run.refused:
+        initial = {
+            "create_people": run.create_people,
+            "create_directorates": run.create_directorates,
+        }
+    return ConfirmForm(
+        data,
+        initial=initial,
+        people=outcome.unknown_people,
+        directorates=outcome.unknown_directorates,
+    )
+
+
+def _confirm(request, run, form) -> None:
+    if not form.is_valid():
+        return  # only a tampered form names someone the check did not find
+    if import_runs.request_import(
+        run,
+        create_people=form.cleaned_data["create_people"],
+        create_directorates=form.cleaned_data["create_directorates"],
+    ):
+        transaction.on_commit(partial(import_checked_task.delay, run.pk))
+    else:
         messages.info(request, "This import has already been confirmed.")
+
+
+def _checked(run) -> dict | None:
+    if run.checked is None:
         return None
-    attempt = None
-    try:
-        attempt = imports.run_import(
-            upload,
-            user=request.user,
-            create_people=form.cleaned_data["create_people"],
-            create_directorates=form.cleaned_data["create_directorates"],
-            commit=True,
-            versions_seen=versions_seen,
-        )
-    finally:
-        if attempt is not None and attempt.committed:
-            imports.discard_staged(token)
-            del request.session[SESSION_KEY]
-            messages.success(request, f"{upload.filename} imported: {attempt.summary()}.")
-        else:
-            imports.release_staged(token)
-    return attempt
+    return {
+        "file": imports.FileSummary.from_dict(run.checked["file"]),
+        "outcome": imports.ImportOutcome.from_dict(run.checked["outcome"]),
+    }
+
+
+def _progress(run) -> dict:
+    done, total = import_runs.read_progress(run)
+    percent = min(100, done * 100 // total) if total else 0
+    return {"run": run, "done": done, "total": total, "percent": percent}
 
 
 @require_GET

@@ -34,10 +34,9 @@ import json
 import os
 import re
 import secrets
-import tempfile
 import time
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -145,7 +144,10 @@ class Sheet:
 
     def money_units(self) -> list[tuple[str, MoneyUnit]]:
         """Each money column read in a unit other than pounds, by its header."""
-        return [(self.header_for(key), MONEY_UNITS[label]) for key, label in self.units.items()]
+        return [(header, MONEY_UNITS[label]) for header, label in self.units_by_header()]
+
+    def units_by_header(self) -> Iterable[tuple[str, str]]:
+        return ((self.header_for(key), label) for key, label in self.units.items())
 
     def has_column(self, key: str) -> bool:
         return any(c.key == key for c in self.spec.columns)
@@ -171,6 +173,53 @@ class Upload:
                 rows=[(number, values) for number, values in s["rows"]],
                 ignored_columns=s["ignored_columns"],
                 units=s.get("units", {}),
+            )
+            for s in raw["sheets"]
+        ]
+        return cls(raw["filename"], sheets, raw["ignored_sheets"])
+
+    @property
+    def row_count(self) -> int:
+        return sum(len(sheet.rows) for sheet in self.sheets)
+
+    def summary(self) -> FileSummary:
+        return FileSummary(
+            self.filename,
+            [
+                SheetSummary(s.name, len(s.rows), s.ignored_columns, list(s.units_by_header()))
+                for s in self.sheets
+            ],
+            self.ignored_sheets,
+        )
+
+
+@dataclass
+class SheetSummary:
+    """What the check page says about a sheet, kept without its rows."""
+
+    name: str
+    row_count: int
+    ignored_columns: list[str]
+    units: list[tuple[str, str]]  # (header, unit label such as '£m')
+
+    def money_units(self) -> list[tuple[str, MoneyUnit]]:
+        return [(header, MONEY_UNITS[label]) for header, label in self.units]
+
+
+@dataclass
+class FileSummary:
+    filename: str
+    sheets: list[SheetSummary]
+    ignored_sheets: list[str]
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, raw: dict) -> FileSummary:
+        sheets = [
+            SheetSummary(
+                s["name"], s["row_count"], s["ignored_columns"], [tuple(u) for u in s["units"]]
             )
             for s in raw["sheets"]
         ]
@@ -503,13 +552,14 @@ def _clean_text(value: str) -> str:
 
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
 STAGED_FOR_SECONDS = 24 * 3600
+# The rows, and the progress of the check or import working on them
+# (portfolio/import_runs.py).
+STAGED_SUFFIXES = (".json", ".progress", ".progress-new")
 
 
 def staging_dir() -> Path:
-    """settings.IMPORT_STAGING_DIR, or a private folder in the system temp
-    directory. With several app servers it must be storage they share."""
-    default = Path(tempfile.gettempdir()) / "pmo-imports"
-    path = Path(getattr(settings, "IMPORT_STAGING_DIR", default))
+    """settings.IMPORT_STAGING_DIR: storage the web and worker processes share."""
+    path = Path(settings.IMPORT_STAGING_DIR)
     path.mkdir(mode=0o700, parents=True, exist_ok=True)
     return path
 
@@ -537,34 +587,15 @@ def load_staged(token: str | None) -> Upload | None:
         return None
 
 
-def claim_staged(token: str | None) -> Upload | None:
-    """Take the staged file for confirming. The rename is atomic, so of two
-    confirms sent at once (a double click) only one gets the file."""
-    if not token or not TOKEN_RE.match(token):
-        return None
-    path = staging_dir() / f"{token}.json"
-    claimed = path.with_suffix(".claimed")
-    try:
-        path.rename(claimed)
-    except FileNotFoundError:
-        return None
-    return Upload.from_json(claimed.read_text(encoding="utf-8"))
-
-
-def release_staged(token: str) -> None:
-    """Put back a claimed file whose import failed, so it can be confirmed again."""
-    (staging_dir() / f"{token}.claimed").rename(staging_dir() / f"{token}.json")
-
-
 def discard_staged(token: str | None) -> None:
     if token and TOKEN_RE.match(token):
-        (staging_dir() / f"{token}.json").unlink(missing_ok=True)
-        (staging_dir() / f"{token}.claimed").unlink(missing_ok=True)
+        for suffix in STAGED_SUFFIXES:
+            (staging_dir() / f"{token}{suffix}").unlink(missing_ok=True)
 
 
 def _remove_stale_staged_files() -> None:
     cutoff = time.time() - STAGED_FOR_SECONDS
-    for path in [*staging_dir().glob("*.json"), *staging_dir().glob("*.claimed")]:
+    for path in [p for suffix in STAGED_SUFFIXES for p in staging_dir().glob(f"*{suffix}")]:
         if path.stat().st_mtime < cutoff:
             path.unlink(missing_ok=True)
 
@@ -883,6 +914,22 @@ class ProjectLookupWidget(widgets.Widget):
 ROW = "__row"
 
 
+class Progress:
+    """Rows checked so far, told to `report(done, total)` about every one per
+    cent, so a background import can show a progress bar."""
+
+    def __init__(self, total: int, report: Callable[[int, int], None] | None = None):
+        self.total = total
+        self.done = 0
+        self.report = report
+        self.step = max(1, total // 100)
+
+    def tick(self) -> None:
+        self.done += 1
+        if self.report and (self.done % self.step == 0 or self.done == self.total):
+            self.report(self.done, self.total)
+
+
 @dataclass
 class RowOutcome:
     sheet: str
@@ -900,6 +947,7 @@ class RegisterResource(resources.ModelResource):
         super().__init__()
         self.user = user
         self.sheet = sheet
+        self.progress = Progress(len(sheet.rows))
         self.outcomes: list[RowOutcome] = []
         self._before: dict = {}
         directorates = Directorates()
@@ -913,6 +961,12 @@ class RegisterResource(resources.ModelResource):
 
     def after_init_instance(self, instance, new, row, **kwargs):
         self._before = {} if new else self._snapshot(instance)
+
+    def import_row(self, row, instance_loader, **kwargs):
+        try:
+            return super().import_row(row, instance_loader, **kwargs)
+        finally:
+            self.progress.tick()
 
     def import_field(self, field, instance, row, is_m2m=False, **kwargs):
         # On an update a blank cell leaves the value as it is: sparse sheets
@@ -1414,6 +1468,24 @@ class ImportOutcome:
     def unchanged(self) -> list[RowOutcome]:
         return [r for r in self.rows if r.action == "unchanged"]
 
+    def to_dict(self) -> dict:
+        """Plain JSON, kept on the ImportRun so the check is shown, not re-run."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, raw: dict) -> ImportOutcome:
+        return cls(
+            errors=[RowError(**e) for e in raw["errors"]],
+            rows=[RowOutcome(**r) for r in raw["rows"]],
+            unknown_people=[Unknown(**u) for u in raw["unknown_people"]],
+            unknown_directorates=[Unknown(**u) for u in raw["unknown_directorates"]],
+            created_people=raw["created_people"],
+            created_directorates=raw["created_directorates"],
+            status_updates=raw["status_updates"],
+            versions=raw["versions"],
+            committed=raw["committed"],
+        )
+
     def summary(self) -> str:
         parts = [
             _count(len(self.created), "row", "rows") + " created",
@@ -1479,6 +1551,18 @@ def find_unknowns(upload: Upload) -> tuple[list[Unknown], list[Unknown]]:
     return list(people.values()), list(directorates.values())
 
 
+def progress_total(upload: Upload) -> int:
+    """What an import works through: every row, then each project's RAG."""
+    rated = sum(
+        1
+        for sheet in upload.sheets
+        if sheet.kind == "projects"
+        for _number, values in sheet.rows
+        if not is_blank_rating(values.get("rag"))
+    )
+    return upload.row_count + rated
+
+
 def run_import(
     upload: Upload,
     *,
@@ -1487,6 +1571,7 @@ def run_import(
     create_directorates: Iterable[str] = (),
     commit: bool,
     versions_seen: dict[str, int] | None = None,
+    report_progress: Callable[[int, int], None] | None = None,
 ) -> ImportOutcome:
     """Import every sheet in one transaction, all or nothing.
 
@@ -1494,8 +1579,10 @@ def run_import(
     back, so the preview runs exactly the code and checks the confirm will.
     `versions_seen` (reference -> version, from the preview's outcome) makes
     the confirm refuse a project someone edited after the preview, the same
-    optimistic locking the edit form uses.
+    optimistic locking the edit form uses. `report_progress(done, total)`
+    hears about the rows as they go (see Progress).
     """
+    progress = Progress(progress_total(upload), report_progress)
     outcome = ImportOutcome()
     outcome.unknown_people, outcome.unknown_directorates = find_unknowns(upload)
     wanted_people = {name_key(n) for n in create_people}
@@ -1522,6 +1609,7 @@ def run_import(
                         sheet=sheet,
                         failed_in_file=_failed_project_titles(upload, outcome),
                     )
+                resource.progress = progress
                 projects = _import_sheet(resource, sheet, outcome)
                 outcome.versions.update(getattr(resource, "versions", {}))
                 if kind == "projects":
@@ -1532,6 +1620,7 @@ def run_import(
                     )
         for sheet, number, values, project in rag_rows:
             _record_rag(sheet, number, values, project, user, outcome, upload.filename)
+            progress.tick()
         outcome.errors.sort(key=_error_order(upload))
         if outcome.errors or not commit:
             transaction.set_rollback(True)

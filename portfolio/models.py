@@ -609,3 +609,55 @@ class StageOverride(models.Model):
     def __str__(self) -> str:
         stage = self.get_stage_display()
         return f"{self.project.reference} into {stage} without gate {self.missing_gate}"
+
+
+class ImportStatus(models.TextChoices):
+    CHECKING = "checking", "Checking the file"
+    READY = "ready", "Checked"
+    IMPORTING = "importing", "Importing"
+    IMPORTED = "imported", "Imported"
+    FAILED = "failed", "Stopped"
+
+
+WORKING_IMPORT_STATUSES = (ImportStatus.CHECKING, ImportStatus.IMPORTING)
+
+
+class ImportRun(models.Model):
+    """One upload of the project spreadsheet, from check to import. The
+    check and the import are Celery tasks (portfolio.tasks), so a large file
+    never waits on a web request; the check's outcome is kept here and shown
+    on every visit, never run again for a page load. The file's rows stay in
+    the staging folder under `token` (portfolio.imports.stage)."""
+
+    token = models.CharField(max_length=64, unique=True)
+    filename = models.CharField(max_length=255)
+    requested_by = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(
+        max_length=12, choices=ImportStatus.choices, default=ImportStatus.CHECKING
+    )
+    # When the current step (check or import) began: a step still working
+    # after Celery's hard time limit has lost its worker.
+    started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    rows_in_file = models.PositiveIntegerField(default=0)
+    # portfolio.imports.ImportOutcome.to_dict() of the check, and the file's
+    # sheets, skipped columns and units (Upload.summary()).
+    checked = models.JSONField(null=True, blank=True)
+    # The names the PMO ticked to add, sent with Confirm.
+    create_people = models.JSONField(default=list, blank=True)
+    create_directorates = models.JSONField(default=list, blank=True)
+    # Why the last Confirm imported nothing (its errors), shown with the check.
+    refused = models.JSONField(default=list, blank=True)
+    summary = models.CharField(max_length=300, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.get_status_display()})"
+
+    @property
+    def is_working(self) -> bool:
+        return self.status in WORKING_IMPORT_STATUSES

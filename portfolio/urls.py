@@ -13,7 +13,7 @@ urlpatterns = [
     path("projects/new/", views.project_new, name="new"),
     # Before the detail pattern, which would otherwise read "import" as a reference.
     path("projects/import/", import_views.import_upload, name="import"),
-    path("projects/import/preview/", import_views.import_preview, name="import_preview"),
+    path("projects/import/<int:pk>/", import_views.import_run, name="import_run"),
     path("projects/import/template.xlsx", import_views.import_template, name="import_template"),
     path("projects/<str:reference>/", views.project_detail, name="detail"),
     path("projects/<str:reference>/tabs/<slug:tab_id>/", views.project_tab, name="tab"),

@@ -2,19 +2,24 @@
 sponsor and confirms, in Chromium; every page has no WCAG 2.2 A/AA violations."""
 
 import datetime
+import re
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from pmo.permissions import Role
-from portfolio.models import Project
+from portfolio import import_runs
+from portfolio.models import ImportRun, ImportStatus, Project
 from tests.portfolio.factories import DirectorateFactory, ProjectFactory
 from tests.portfolio.import_files import csv_file, xlsx_file
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SHOTS = Path("test-results")
+# An import's own page: its progress, then its check, then what it imported.
+RUN_PAGE = re.compile(r".*/projects/import/\d+/$")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -66,7 +71,7 @@ def test_pmo_uploads_previews_and_confirms_an_import(page_as, axe_violations):
         "#id_file", files=[{"name": "register.xlsx", "mimeType": XLSX, "buffer": workbook}]
     )
     page.get_by_role("button", name="Upload and check").click()
-    page.wait_for_url("**/projects/import/preview/")
+    page.wait_for_url(RUN_PAGE)
     assert page.locator("h1").inner_text() == "Check the import"
     rows = page.locator("table").first.inner_text()
     assert "TP-0001 Waste round optimisation" in rows and "Family hubs" in rows
@@ -75,8 +80,9 @@ def test_pmo_uploads_previews_and_confirms_an_import(page_as, axe_violations):
 
     page.get_by_label("Dana Whitfield").check()
     page.get_by_role("button", name="Confirm and import").click()
-    page.wait_for_url("**/projects/import/")
-    banner = page.locator(".govuk-notification-banner").inner_text()
+    banner = page.locator(".govuk-notification-banner")
+    expect(banner).to_contain_text("imported:")
+    banner = banner.inner_text()
     assert "register.xlsx imported: 2 rows created, 1 updated" in banner
     assert axe_violations(page) == []
     shot(page, "import-done")
@@ -103,7 +109,7 @@ def test_a_file_with_errors_is_shown_accessibly_and_imports_nothing(page_as, axe
         "#id_file", files=[{"name": "register.csv", "mimeType": "text/csv", "buffer": content}]
     )
     page.get_by_role("button", name="Upload and check").click()
-    page.wait_for_url("**/projects/import/preview/")
+    page.wait_for_url(RUN_PAGE)
 
     summary = page.locator(".govuk-error-summary").inner_text()
     assert "Projects row 2, Capital: 'lots' is not an amount of money" in summary
@@ -175,7 +181,7 @@ def test_a_published_portfolio_imports_in_its_units_and_names_and_again_changes_
             "#id_file", files=[{"name": "gmpp.xlsx", "mimeType": XLSX, "buffer": workbook}]
         )
         page.get_by_role("button", name="Upload and check").click()
-        page.wait_for_url("**/projects/import/preview/")
+        page.wait_for_url(RUN_PAGE)
 
     upload()
     content = page.locator("main").inner_text()
@@ -194,8 +200,9 @@ def test_a_published_portfolio_imports_in_its_units_and_names_and_again_changes_
     shot(page, "import-published-preview")
 
     page.get_by_role("button", name="Confirm and import").click()
-    page.wait_for_url("**/projects/import/")
-    banner = page.locator(".govuk-notification-banner").inner_text()
+    banner = page.locator(".govuk-notification-banner")
+    expect(banner).to_contain_text("imported:")
+    banner = banner.inner_text()
     assert "gmpp.xlsx imported: 1 row created, 1 updated, 1 monthly RAG recorded" in banner
     customs = Project.objects.get(title="Customs platform")
     assert customs.lead_directorate.name == "HMRC"
@@ -217,7 +224,40 @@ def test_a_published_portfolio_imports_in_its_units_and_names_and_again_changes_
     assert "Unchanged\tTP-0002 Customs platform" in rows
     assert f"Unchanged\t{existing.reference} Defence estates" in rows
     page.get_by_role("button", name="Confirm and import").click()
-    page.wait_for_url("**/projects/import/")
-    banner = page.locator(".govuk-notification-banner").inner_text()
+    banner = page.locator(".govuk-notification-banner")
+    expect(banner).to_contain_text("imported:")
+    banner = banner.inner_text()
     assert "gmpp.xlsx imported: 0 rows created, 0 updated, 2 unchanged" in banner
     assert list(Project.objects.order_by("pk").values_list("version", flat=True)) == versions
+
+
+def test_the_progress_bar_is_shown_while_the_file_is_checked_then_the_check(
+    page_as, axe_violations
+):
+    """A worker is still checking the file: the page shows how far it has got,
+    and opens the check by itself once the worker is done."""
+    DirectorateFactory(name="Place")
+    content = csv_file([["Title", "Directorate"], ["Hub", "Place"], ["Depot", "Place"]])
+    page = page_as(Role.PMO)
+    page.goto("/projects/import/")
+    page.set_input_files(
+        "#id_file", files=[{"name": "register.csv", "mimeType": "text/csv", "buffer": content}]
+    )
+    page.get_by_role("button", name="Upload and check").click()
+    page.wait_for_url(RUN_PAGE)
+    run = ImportRun.objects.get()
+    # As a worker leaves it half way: the check not yet kept, one row of two done.
+    kept = run.checked
+    ImportRun.objects.filter(pk=run.pk).update(status=ImportStatus.CHECKING, checked=None)
+    import_runs.write_progress(run.token, 1, 2)
+
+    page.reload()
+    expect(page.locator("h1")).to_have_text("Checking the file")
+    expect(page.locator("progress")).to_have_attribute("value", "50")
+    expect(page.locator("#import-progress-done")).to_have_text("50%: 1 of 2 done")
+    assert axe_violations(page) == []
+    shot(page, "import-progress")
+
+    ImportRun.objects.filter(pk=run.pk).update(status=ImportStatus.READY, checked=kept)
+    expect(page.locator("h1")).to_have_text("Check the import", timeout=10_000)
+    assert page.get_by_role("button", name="Confirm and import").is_visible()

@@ -1,14 +1,23 @@
-"""/projects/import/: upload, preview, confirm; PMO only."""
+"""/projects/import/: upload, check, confirm; PMO only.
+
+With no broker the check and the import run in-process as the request
+enqueues them (CELERY_TASK_ALWAYS_EAGER), so each step's page shows its
+outcome straight away."""
+
+import datetime
+import re
+from functools import partial
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import override_settings
+from django.test import Client, override_settings
+from django.utils import timezone
 
 from pmo.permissions import Role
-from portfolio import imports
-from portfolio.import_views import SESSION_KEY
-from portfolio.models import Directorate, Project
-from tests.portfolio.factories import DirectorateFactory, ProjectFactory
+from portfolio import import_runs, imports
+from portfolio.models import Directorate, ImportRun, ImportStatus, Project
+from tests.portfolio.factories import DirectorateFactory, ProjectFactory, UserFactory
 from tests.portfolio.import_files import XLS_FILE, csv_file, xlsx_file
 
 pytestmark = pytest.mark.django_db
@@ -18,6 +27,7 @@ GOOD = [
     ["Family hubs", "Place", ""],
     ["Library hubs", " Neighbourhoods ", "Dana Whitfield"],
 ]
+BOTH_UNKNOWNS = {"create_people": ["Dana Whitfield"], "create_directorates": ["Neighbourhoods"]}
 
 
 @pytest.fixture(autouse=True)
@@ -27,13 +37,39 @@ def staging(tmp_path, settings):
 
 
 @pytest.fixture
-def pmo(client_as):
+def pmo(client_as, django_capture_on_commit_callbacks):
     DirectorateFactory(name="Place")
-    return client_as(Role.PMO)
+    client = client_as(Role.PMO)
+    # The page enqueues the task once its row is committed; inside a test's
+    # transaction that is when the request is over.
+    client.after_commit = partial(django_capture_on_commit_callbacks, execute=True)
+    return client
+
+
+def post(client, url, data=None, **kwargs):
+    """POST as the browser does; the task it enqueued has run once it returns."""
+    with client.after_commit():
+        return client.post(url, data or {}, **kwargs)
 
 
 def upload(client, content, name="register.csv"):
-    return client.post("/projects/import/", {"file": SimpleUploadedFile(name, content)})
+    return post(client, "/projects/import/", {"file": SimpleUploadedFile(name, content)})
+
+
+def after(client, url, data) -> str:
+    """Send the form, then the page the browser is sent back to."""
+    response = post(client, url, data)
+    assert response.status_code == 302
+    assert response["Location"] == url
+    return client.get(url).content.decode()
+
+
+def checked(client, content, name="register.csv") -> str:
+    """Upload a file; the URL of its import's page, where the check is shown."""
+    response = upload(client, content, name)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert re.fullmatch(r"/projects/import/\d+/", response["Location"])
+    return response["Location"]
 
 
 def test_the_upload_page_documents_the_columns_and_offers_a_template(pmo):
@@ -66,93 +102,103 @@ def test_the_template_has_a_sheet_per_kind_that_imports_back_cleanly(pmo):
     assert upload_.ignored_sheets == ["Guidance"]
 
 
-def test_an_upload_is_previewed_with_what_will_be_created_and_nothing_is_written(pmo):
-    response = upload(pmo, csv_file(GOOD))
+def test_an_upload_is_checked_with_what_will_be_created_and_nothing_is_written(pmo):
+    url = checked(pmo, csv_file(GOOD))
 
-    assert response.status_code == 302
-    assert response["Location"] == "/projects/import/preview/"
-    preview = pmo.get("/projects/import/preview/")
-    page = preview.content.decode()
+    page = pmo.get(url).content.decode()
     assert "Check the import" in page
     assert "TP-0001 Family hubs" in page and "TP-0002 Library hubs" in page
     assert 'value="Dana Whitfield"' in page
     assert 'value="Neighbourhoods"' in page
     assert Project.objects.count() == 0
+    run = ImportRun.objects.get()
+    assert run.status == ImportStatus.READY and run.rows_in_file == 2
+
+
+def test_the_check_is_kept_and_shown_again_not_run_again(pmo, django_assert_max_num_queries):
+    url = checked(pmo, csv_file(GOOD))
+    pmo.get(url)
+    # Were the check re-run, a project added since would show as a match.
+    ProjectFactory(title="Family hubs", lead_directorate=Directorate.objects.get(name="Place"))
+
+    with django_assert_max_num_queries(12):
+        page = pmo.get(url).content.decode()
+
+    assert "TP-0001 Family hubs" in page
+    assert page.count("Create</strong>") == 2
 
 
 def test_confirming_with_the_unknowns_ticked_imports_everything(pmo, staging):
-    upload(pmo, csv_file(GOOD))
+    url = checked(pmo, csv_file(GOOD))
 
-    response = pmo.post(
-        "/projects/import/preview/",
-        {"create_people": ["Dana Whitfield"], "create_directorates": ["Neighbourhoods"]},
-        follow=True,
-    )
+    page = after(pmo, url, BOTH_UNKNOWNS)
 
-    assert response.redirect_chain == [("/projects/import/", 302)]
-    assert "register.csv imported: 2 rows created, 0 updated" in response.content.decode()
+    assert "register.csv imported: 2 rows created, 0 updated" in page
+    assert "View the project register" in page
     assert list(Project.objects.values_list("reference", "title")) == [
         ("TP-0001", "Family hubs"),
         ("TP-0002", "Library hubs"),
     ]
-    assert SESSION_KEY not in pmo.session
-    assert list(staging.glob("*.json")) == []
+    assert ImportRun.objects.get().status == ImportStatus.IMPORTED
+    assert list(staging.iterdir()) == []
+    # The upload page lists it, with what it did.
+    upload_page = pmo.get("/projects/import/").content.decode()
+    assert "Your recent imports" in upload_page
+    assert "register.csv imported: 2 rows created, 0 updated" in upload_page
 
 
 def test_confirming_without_ticking_an_unknown_person_writes_nothing(pmo):
-    upload(pmo, csv_file(GOOD))
+    url = checked(pmo, csv_file(GOOD))
 
-    response = pmo.post("/projects/import/preview/", {"create_directorates": ["Neighbourhoods"]})
+    page = after(pmo, url, {"create_directorates": ["Neighbourhoods"]})
 
-    assert response.status_code == 200
-    page = response.content.decode()
     assert "Nothing was imported." in page
     assert "Projects row 3, SRO: &#x27;Dana Whitfield&#x27; is not a known person" in page
+    # The boxes stay as the PMO left them.
+    assert 'value="Dana Whitfield" aria-describedby="create-person-1-hint">' in page
+    assert 'value="Neighbourhoods" aria-describedby="create-directorate-1-hint" checked' in page
     assert Project.objects.count() == 0
     assert not Directorate.objects.filter(name="Neighbourhoods").exists()
     # The staged file is kept, so ticking the box and confirming again works.
-    response = pmo.post(
-        "/projects/import/preview/",
-        {"create_people": ["Dana Whitfield"], "create_directorates": ["Neighbourhoods"]},
-    )
-    assert response.status_code == 302
+    post(pmo, url, BOTH_UNKNOWNS)
     assert Project.objects.count() == 2
 
 
 def test_a_name_not_in_the_staged_file_cannot_be_created(pmo):
-    upload(pmo, csv_file(GOOD))
+    url = checked(pmo, csv_file(GOOD))
 
-    response = pmo.post(
-        "/projects/import/preview/",
+    post(
+        pmo,
+        url,
         {"create_people": ["Dana Whitfield", "Mallory"], "create_directorates": ["Neighbourhoods"]},
     )
 
-    assert response.status_code == 200
     assert Project.objects.count() == 0
+    assert ImportRun.objects.get().status == ImportStatus.READY
 
 
 def test_a_file_with_errors_shows_each_row_and_column_and_cannot_be_confirmed(pmo):
-    upload(pmo, csv_file([["Title", "Directorate", "Capital"], ["Hub", "Place", "lots"]]))
+    url = checked(pmo, csv_file([["Title", "Directorate", "Capital"], ["Hub", "Place", "lots"]]))
 
-    response = pmo.get("/projects/import/preview/")
-    page = response.content.decode()
+    page = pmo.get(url).content.decode()
     assert "There is a problem" in page
     assert "Projects row 2, Capital: &#x27;lots&#x27; is not an amount of money" in page
     assert "Confirm and import" not in page
 
-    response = pmo.post("/projects/import/preview/", {})
-    assert response.status_code == 200
+    post(pmo, url, {})
     assert Project.objects.count() == 0
+    assert ImportRun.objects.get().status == ImportStatus.READY
 
 
 def test_an_update_by_reference_is_shown_then_applied(pmo):
     project = ProjectFactory(number=4, reference="TP-0004", title="Old")
-    upload(pmo, xlsx_file({"Projects": [["Reference", "Title"], ["TP-0004", "New"]]}), "r.xlsx")
+    workbook = xlsx_file({"Projects": [["Reference", "Title"], ["TP-0004", "New"]]})
+    url = checked(pmo, workbook, "r.xlsx")
 
-    page = pmo.get("/projects/import/preview/").content.decode()
+    page = pmo.get(url).content.decode()
     assert "Update" in page and "Title" in page
 
-    pmo.post("/projects/import/preview/", {})
+    post(pmo, url, {})
     project.refresh_from_db()
     assert project.title == "New"
 
@@ -180,7 +226,7 @@ def test_a_wrong_file_is_refused_with_a_clear_message(pmo, name, content, messag
 
     assert response.status_code == 200
     assert message in response.content.decode()
-    assert SESSION_KEY not in pmo.session
+    assert not ImportRun.objects.exists()
 
 
 def test_no_file_is_an_error(pmo):
@@ -189,73 +235,139 @@ def test_no_file_is_an_error(pmo):
     assert "Choose a spreadsheet to upload" in response.content.decode()
 
 
-def test_the_preview_without_an_upload_goes_back_to_the_upload_page(pmo):
-    response = pmo.get("/projects/import/preview/")
+def test_another_officers_import_is_not_found(pmo):
+    url = checked(pmo, csv_file(GOOD))
+    colleague = Client()
+    other_pmo = UserFactory(username="second-pmo")
+    other_pmo.groups.add(Group.objects.get(name=Role.PMO.value))
+    colleague.force_login(other_pmo)
 
-    assert response.status_code == 302
-    assert response["Location"] == "/projects/import/"
-
-
-def test_a_forged_token_in_the_session_is_ignored(pmo):
-    session = pmo.session
-    session[SESSION_KEY] = {"token": "../../etc/passwd"}
-    session.save()
-
-    response = pmo.get("/projects/import/preview/")
-
-    assert response.status_code == 302
+    assert colleague.get(url).status_code == 404
+    assert colleague.post(url, BOTH_UNKNOWNS).status_code == 404
+    assert Project.objects.count() == 0
 
 
 @pytest.mark.parametrize("role", [Role.PROJECT_MANAGER, Role.FINANCE, Role.VIEWER])
-def test_only_pmo_may_import(client_as, role):
+def test_only_pmo_may_import(pmo, client_as, role):
+    url = checked(pmo, csv_file(GOOD))
     client = client_as(role)
 
     assert client.get("/projects/import/").status_code == 403
     assert upload(client, csv_file(GOOD)).status_code == 403
-    assert client.post("/projects/import/preview/", {}).status_code == 403
+    assert client.post(url, BOTH_UNKNOWNS).status_code == 403
 
 
-def test_a_project_edited_after_the_preview_is_not_overwritten(pmo):
+def test_a_project_edited_after_the_check_is_not_overwritten_until_checked_again(pmo):
     project = ProjectFactory(number=4, reference="TP-0004", title="Old")
-    upload(pmo, csv_file([["Reference", "Title"], ["TP-0004", "From the file"]]))
-    pmo.get("/projects/import/preview/")
+    url = checked(pmo, csv_file([["Reference", "Title"], ["TP-0004", "From the file"]]))
     # Someone edits the project on its page meanwhile (the edit form bumps the version).
     project.title = "Edited on screen"
     project.version += 1
     project.save()
 
-    response = pmo.post("/projects/import/preview/", {})
+    page = after(pmo, url, {})
 
-    assert response.status_code == 200
-    assert "TP-0004 was changed by someone else after you checked this file" in (
-        response.content.decode()
-    )
+    assert "TP-0004 was changed by someone else after you checked this file" in page
+    assert "Check the file again" in page
     project.refresh_from_db()
     assert project.title == "Edited on screen"
-    # Having now seen the current state, confirming again applies the file.
-    assert pmo.post("/projects/import/preview/", {}).status_code == 302
+    # Confirming the same check again is refused again ...
+    post(pmo, url, {})
+    project.refresh_from_db()
+    assert project.title == "Edited on screen"
+    # ... but once the file is checked against the project as it is now, it applies.
+    page = after(pmo, url, {"action": "check-again"})
+    assert "Nothing was imported." not in page and "Confirm and import" in page
+    post(pmo, url, {})
     project.refresh_from_db()
     assert project.title == "From the file"
 
 
 def test_a_second_confirm_of_the_same_upload_imports_nothing_twice(pmo):
-    upload(pmo, csv_file([["Title", "Directorate"], ["Hub", "Place"]]))
-    token = pmo.session[SESSION_KEY]["token"]
-    # A double click: the first confirm has claimed the staged file.
-    imports.claim_staged(token)
+    url = checked(pmo, csv_file([["Title", "Directorate"], ["Hub", "Place"]]))
 
-    response = pmo.post("/projects/import/preview/", {}, follow=True)
+    post(pmo, url, {})
+    page = after(pmo, url, {})
 
+    assert Project.objects.count() == 1
+    assert "This import is not waiting to be confirmed." in page
+
+
+def test_a_confirm_sent_while_another_is_importing_is_turned_away(pmo):
+    url = checked(pmo, csv_file([["Title", "Directorate"], ["Hub", "Place"]]))
+    run = ImportRun.objects.get()
+    # A double click: the first Confirm has moved the run on; its task has not run yet.
+    assert import_runs.request_import(run, create_people=[], create_directorates=[])
+
+    page = after(pmo, url, {})
+
+    assert "This import is not waiting to be confirmed." in page
+    assert "Importing the file" in page
     assert Project.objects.count() == 0
-    assert "There is no import waiting" in response.content.decode()
 
 
-def test_the_preview_lists_skipped_columns_and_money_units_first_and_ticks_every_unknown(pmo):
+def test_the_progress_is_polled_until_the_step_is_done_then_the_page_reloads(pmo):
+    url = checked(pmo, csv_file(GOOD))
+    run = ImportRun.objects.get()
+    ImportRun.objects.filter(pk=run.pk).update(status=ImportStatus.CHECKING, checked=None)
+    import_runs.write_progress(run.token, 1, 4)
+
+    fragment = pmo.get(url, headers={"HX-Request": "true"})
+
+    assert fragment.status_code == 200
+    text = fragment.content.decode()
+    assert 'hx-trigger="every 1s"' in text
+    assert 'value="25"' in text and "25%: 1 of 4 done" in text
+    assert "<html" not in text
+    # Once the check has finished, the poll asks the browser to load the outcome.
+    ImportRun.objects.filter(pk=run.pk).update(status=ImportStatus.READY)
+    finished = pmo.get(url, headers={"HX-Request": "true"})
+    assert finished["HX-Refresh"] == "true"
+
+
+def test_a_step_whose_worker_was_lost_says_so_and_stops_polling(pmo, settings):
+    url = checked(pmo, csv_file(GOOD))
+    run = ImportRun.objects.get()
+    long_ago = timezone.now() - datetime.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 120)
+    ImportRun.objects.filter(pk=run.pk).update(status=ImportStatus.IMPORTING, started_at=long_ago)
+
+    page = pmo.get(url).content.decode()
+
+    assert "The import worker stopped without finishing, so nothing was imported." in page
+    assert "hx-trigger" not in page
+
+
+def test_a_staged_file_gone_before_the_check_is_a_clear_error(pmo, staging):
+    url = checked(pmo, csv_file(GOOD))
+    run = ImportRun.objects.get()
+    ImportRun.objects.filter(pk=run.pk).update(status=ImportStatus.CHECKING, checked=None)
+    imports.discard_staged(run.token)
+
+    import_runs.check(run.pk)
+
+    page = pmo.get(url).content.decode()
+    assert "The uploaded file is no longer kept on the server" in page
+
+
+def test_an_error_inside_the_task_is_recorded_not_left_polling(pmo, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(imports, "run_import", broken)
+    url = checked(pmo, csv_file(GOOD))
+
+    page = pmo.get(url).content.decode()
+
+    assert ImportRun.objects.get().status == ImportStatus.FAILED
+    assert "Nothing was imported: the import stopped with an error (RuntimeError)" in page
+
+
+def test_the_check_lists_skipped_columns_and_money_units_first_and_ticks_every_unknown(pmo):
     extra = [["Capital (£m)", "Notes"], ["2.5", "x"], ["", ""]]
     rows = [row + more for row, more in zip(GOOD, extra, strict=True)]
-    upload(pmo, csv_file(rows))
+    url = checked(pmo, csv_file(rows))
 
-    page = pmo.get("/projects/import/preview/").content.decode()
+    page = pmo.get(url).content.decode()
 
     skipped = page.index("Columns skipped in Projects because they are not recognised: Notes.")
     unit = page.index("Projects, Capital (£m): figures are read in millions of pounds")
@@ -265,28 +377,22 @@ def test_the_preview_lists_skipped_columns_and_money_units_first_and_ticks_every
     assert 'value="Neighbourhoods" aria-describedby="create-directorate-1-hint" checked' in page
 
 
-def test_confirming_the_preview_as_shown_imports_the_money_in_its_unit(pmo):
+def test_confirming_the_check_as_shown_imports_the_money_in_its_unit(pmo):
     rows = [row + more for row, more in zip(GOOD, [["Capital (£m)"], ["2.5"], [""]], strict=True)]
-    upload(pmo, csv_file(rows))
+    url = checked(pmo, csv_file(rows))
 
-    response = pmo.post(
-        "/projects/import/preview/",
-        {"create_people": ["Dana Whitfield"], "create_directorates": ["Neighbourhoods"]},
-    )
+    post(pmo, url, BOTH_UNKNOWNS)
 
-    assert response.status_code == 302
     assert Project.objects.get(title="Family hubs").capital_investment == 2_500_000
     assert Directorate.objects.filter(name="Neighbourhoods").exists()
 
 
-def test_an_xls_workbook_is_uploaded_previewed_and_imported(pmo):
+def test_an_xls_workbook_is_uploaded_checked_and_imported(pmo):
     DirectorateFactory(name="MOD")
-    response = upload(pmo, XLS_FILE.read_bytes(), name="published-portfolio.xls")
-    assert response["Location"] == "/projects/import/preview/"
+    url = checked(pmo, XLS_FILE.read_bytes(), name="published-portfolio.xls")
 
-    confirmed = pmo.post("/projects/import/preview/", {"create_directorates": ["HMRC"]})
+    post(pmo, url, {"create_directorates": ["HMRC"]})
 
-    assert confirmed.status_code == 302
     customs = Project.objects.get(title="Customs platform")
     assert customs.capital_investment == 305_400_000
     assert customs.status_updates.get().period.isoformat() == "2023-03-01"

@@ -18,13 +18,17 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 
 from pmo import reports
 from pmo.celery import app as celery_app
 from pmo.models import ReportRun, ReportType, RunStatus
+from pmo.permissions import Role
 from pmo.tasks import generate_report_task
-from tests.portfolio.factories import ProjectFactory, StatusUpdateFactory
+from portfolio.models import ImportRun, ImportStatus, Project
+from tests.portfolio.factories import DirectorateFactory, ProjectFactory, StatusUpdateFactory
+from tests.portfolio.import_files import csv_file
 
 pytestmark = [
     # One real worker at a time: every test here consumes the broker's one
@@ -39,6 +43,8 @@ pytestmark = [
 BROKER_URL = os.environ.get("CELERY_BROKER_URL") or "redis://127.0.0.1:6379/15"
 QUEUE = "celery"  # the default queue; purged before the test
 TIMEOUT_SECONDS = 60
+# Enough rows that the check takes a few seconds, for the page to poll.
+ROWS = 400
 
 
 def _database_url() -> str:
@@ -80,13 +86,21 @@ def _reset_producer_pool():
 
 
 @pytest.fixture
-def worker(broker, media_root, tmp_path):
+def staging(tmp_path, settings):
+    """The import staging folder, shared with the worker as in production."""
+    settings.IMPORT_STAGING_DIR = tmp_path / "import-staging"
+    return settings.IMPORT_STAGING_DIR
+
+
+@pytest.fixture
+def worker(broker, media_root, staging, tmp_path):
     log = tmp_path / "worker.log"
     env = {
         **os.environ,
         "CELERY_BROKER_URL": broker,
         "DATABASE_URL": _database_url(),
         "MEDIA_ROOT": str(media_root),
+        "IMPORT_STAGING_DIR": str(staging),
         "SECRET_KEY": "real-worker-test-key-" * 3,  # settings require 50+ characters
         "DEBUG": "0",
     }
@@ -144,3 +158,58 @@ def test_a_real_worker_generates_the_pack_and_writes_its_files(worker):
     assert f"event=report_duplicate_delivery run={run.pk} status=" in worker_output
     run.refresh_from_db()
     assert run.attempts == 1 and run.published
+
+
+def _wait_for(run, statuses, process) -> None:
+    deadline = time.monotonic() + TIMEOUT_SECONDS
+    while time.monotonic() < deadline and process.poll() is None:
+        run.refresh_from_db()
+        if run.status in statuses:
+            return
+        time.sleep(0.2)
+
+
+def test_a_real_worker_checks_and_imports_an_upload_while_the_page_shows_progress(
+    worker, client_as
+):
+    """The page's path end to end with a broker: the upload returns at once,
+    the worker checks the file while the page polls its progress, and
+    Confirm has the worker import it."""
+    process, log = worker
+    DirectorateFactory(name="Place")
+    rows = [["Title", "Directorate", "Capital (£k)", "RAG", "Path to green"]]
+    rows += [[f"Hub {n:04d}", "Place", str(n), "Amber", "Re-plan"] for n in range(ROWS)]
+    pmo = client_as(Role.PMO)
+
+    response = pmo.post(
+        "/projects/import/", {"file": SimpleUploadedFile("register.csv", csv_file(rows))}
+    )
+
+    assert response.status_code == 302
+    url = response["Location"]
+    run = ImportRun.objects.get()
+    fragments = []
+    while not fragments or "hx-trigger" in fragments[-1]:
+        poll = pmo.get(url, headers={"HX-Request": "true"})
+        if poll.get("HX-Refresh") == "true" or process.poll() is not None:
+            break
+        fragments.append(poll.content.decode())
+        time.sleep(0.2)
+    assert fragments, "the check finished before the page could show its progress"
+    assert "Checking" in fragments[0] and "<progress" in fragments[0]
+    _wait_for(run, {ImportStatus.READY, ImportStatus.FAILED}, process)
+    assert run.status == ImportStatus.READY, (run.status, run.error, log.read_text())
+    page = pmo.get(url).content.decode()
+    assert "Confirm and import" in page, run.checked["outcome"]["errors"][:3]
+    assert page.count("Create</strong>") == ROWS
+    assert Project.objects.count() == 0
+
+    pmo.post(url, {})
+    _wait_for(run, {ImportStatus.IMPORTED, ImportStatus.FAILED, ImportStatus.READY}, process)
+
+    assert run.status == ImportStatus.IMPORTED, (run.status, run.refused, log.read_text())
+    assert run.summary.startswith(f"register.csv imported: {ROWS} rows created, 0 updated")
+    assert Project.objects.count() == ROWS
+    assert Project.objects.get(title="Hub 0250").capital_investment == 250_000
+    assert "Success" in pmo.get(url).content.decode()
+    assert f"event=import_finished run={run.pk} status=imported" in log.read_text()

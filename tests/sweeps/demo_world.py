@@ -73,6 +73,7 @@ def seed_demo_world() -> dict:
             report_type=ReportType.PORTFOLIO, period=datetime.date(2026, 10, 1), enqueue=False
         )
     year = benefit.years.order_by("year").values_list("year", flat=True).first()
+    import_run = _checked_import(project)
     partner = Partner.objects.order_by("pk").first()
     return {
         "project": project,
@@ -85,7 +86,29 @@ def seed_demo_world() -> dict:
         "review": PartnershipReview.objects.order_by("pk").first(),
         "model": ScoringModel.objects.order_by("-number").first(),
         "report_run": ReportRun.objects.order_by("pk").first(),
+        "import_run": import_run,
     }
+
+
+def _checked_import(project):
+    """A small file checked for the PMO user the sweeps sign in as: a new
+    project, an update and an unknown person, so the page shows every part."""
+    from pmo.permissions import Role
+    from portfolio import import_runs, imports
+    from tests.conftest import ROLE_USERNAMES
+    from tests.portfolio.factories import UserFactory
+
+    directorate = project.lead_directorate.name
+    content = (
+        "Reference,Title,Directorate,SRO\n"
+        f"{project.reference},{project.title} (renamed),,\n"
+        f",Sweep depot,{directorate},Dana Whitfield\n"
+    ).encode()
+    upload = imports.read_upload("register.csv", content)
+    run = import_runs.start(upload, UserFactory(username=ROLE_USERNAMES[Role.PMO]))
+    import_runs.check(run.pk)
+    run.refresh_from_db()
+    return run
 
 
 def _record(project, kind):
@@ -146,6 +169,8 @@ def kwargs_for(name: str, pattern: URLPattern, world: dict) -> dict | None:
             source = name.split(":")[1].split("_")[0]
             obj = {"edit": "partner", "detail": "partner"}.get(source, source)
             found[key] = world[obj] and world[obj].pk
+        elif key == "pk" and name.startswith("portfolio:import"):
+            found[key] = world["import_run"].pk
         elif key == "pk" and name.startswith("reports:"):
             found[key] = world["report_run"] and world["report_run"].pk
         else:

@@ -1,0 +1,206 @@
+"""The project import as background work: upload, check, confirm, import.
+
+A large register takes a minute to check and another to import, longer than
+a web request should wait. So the page only stages the file and records an
+`ImportRun`; the check and the import run as Celery tasks
+(portfolio/tasks.py), in-process when no broker is configured, and the page
+polls a progress bar. The check's outcome is kept on the run and shown on
+every visit, never worked out again for a page load.
+
+    start(upload, user)           -> ImportRun, CHECKING; enqueue check_import_task
+    check(run_id)                 CHECKING -> READY, with the outcome kept
+    request_import(run, ...)      READY -> IMPORTING (once: a double click gets False)
+    check_again(run)              READY -> CHECKING, after a refused Confirm
+    import_checked(run_id)        IMPORTING -> IMPORTED, or back to READY with
+                                  why nothing was imported
+
+Progress is a small file beside the staged rows, not a database row: the
+rows are checked inside a transaction that is rolled back, and a row written
+there would be seen by no one until it was too late.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from dataclasses import asdict
+from functools import partial
+
+from django.db import transaction
+from django.utils import timezone
+
+from pmo.models import abandoned_cutoff
+from portfolio import imports
+from portfolio.models import WORKING_IMPORT_STATUSES, ImportRun, ImportStatus
+
+logger = logging.getLogger(__name__)
+
+
+def start(upload: imports.Upload, user) -> ImportRun:
+    token = imports.stage(upload)
+    write_progress(token, 0, imports.progress_total(upload))
+    return ImportRun.objects.create(
+        token=token,
+        filename=upload.filename[:255],
+        requested_by=user,
+        rows_in_file=upload.row_count,
+    )
+
+
+def check(run_id: int) -> None:
+    """Run the import and roll it back, with every unknown name added, so the
+    all-clear it gives is what Confirm does unless the PMO unticks a name."""
+    run = ImportRun.objects.filter(pk=run_id, status=ImportStatus.CHECKING).first()
+    if run is None or run.checked is not None:
+        return  # a second delivery of the same task
+    upload = _staged_rows(run)
+    if upload is None:
+        return
+    people, directorates = imports.find_unknowns(upload)
+    outcome = imports.run_import(
+        upload,
+        user=run.requested_by,
+        create_people=[u.name for u in people],
+        create_directorates=[u.name for u in directorates],
+        commit=False,
+        report_progress=partial(write_progress, run.token),
+    )
+    ImportRun.objects.filter(pk=run.pk, status=ImportStatus.CHECKING).update(
+        status=ImportStatus.READY,
+        checked={"file": upload.summary().to_dict(), "outcome": outcome.to_dict()},
+        finished_at=timezone.now(),
+    )
+    logger.info(
+        "event=import_checked run=%s rows=%s errors=%s",
+        run.pk,
+        upload.row_count,
+        len(outcome.errors),
+    )
+
+
+def request_import(run: ImportRun, *, create_people, create_directorates) -> bool:
+    """Move a checked run to importing; False if it was not waiting (another
+    click or tab got there first)."""
+    moved = ImportRun.objects.filter(pk=run.pk, status=ImportStatus.READY).update(
+        status=ImportStatus.IMPORTING,
+        create_people=list(create_people),
+        create_directorates=list(create_directorates),
+        refused=[],
+        started_at=timezone.now(),
+        finished_at=None,
+    )
+    if moved:
+        _restart_progress(run)
+    return bool(moved)
+
+
+def check_again(run: ImportRun) -> bool:
+    """After a Confirm was refused (someone edited a project meanwhile), check
+    the same file against the register as it is now."""
+    moved = ImportRun.objects.filter(pk=run.pk, status=ImportStatus.READY).update(
+        status=ImportStatus.CHECKING,
+        checked=None,
+        refused=[],
+        started_at=timezone.now(),
+        finished_at=None,
+    )
+    if moved:
+        _restart_progress(run)
+    return bool(moved)
+
+
+def import_checked(run_id: int) -> None:
+    """Import for real. The run is locked and marked imported in the same
+    transaction as the rows, so it reads Imported exactly when they are
+    there, and a second delivery of the task finds it done."""
+    with transaction.atomic():
+        run = (
+            ImportRun.objects.select_for_update()
+            .filter(pk=run_id, status=ImportStatus.IMPORTING)
+            .first()
+        )
+        if run is None:
+            return
+        upload = _staged_rows(run)
+        if upload is None:
+            return
+        attempt = imports.run_import(
+            upload,
+            user=run.requested_by,
+            create_people=run.create_people,
+            create_directorates=run.create_directorates,
+            commit=True,
+            versions_seen=run.checked["outcome"]["versions"],
+            report_progress=partial(write_progress, run.token),
+        )
+        run.finished_at = timezone.now()
+        if attempt.committed:
+            run.status = ImportStatus.IMPORTED
+            run.summary = f"{run.filename} imported: {attempt.summary()}."[:300]
+            transaction.on_commit(partial(imports.discard_staged, run.token))
+        else:
+            run.status = ImportStatus.READY
+            run.refused = [asdict(error) for error in attempt.errors]
+        run.save(update_fields=["status", "summary", "refused", "finished_at"])
+    logger.info("event=import_finished run=%s status=%s", run.pk, run.status)
+
+
+def fail(run_id: int, message: str) -> None:
+    """Record why a check or import stopped; nothing of it was kept."""
+    ImportRun.objects.filter(pk=run_id, status__in=WORKING_IMPORT_STATUSES).update(
+        status=ImportStatus.FAILED, error=message, finished_at=timezone.now()
+    )
+    logger.error("event=import_failed run=%s error=%r", run_id, message)
+
+
+def _staged_rows(run: ImportRun) -> imports.Upload | None:
+    upload = imports.load_staged(run.token)
+    if upload is None:
+        fail(
+            run.pk,
+            "The uploaded file is no longer kept on the server (files are kept for a day): "
+            "upload it again.",
+        )
+    return upload
+
+
+def has_stopped(run: ImportRun) -> bool:
+    """Still working after Celery's hard time limit: its worker was lost."""
+    return run.is_working and run.started_at < abandoned_cutoff()
+
+
+def visible_to(user):
+    """A PMO officer's own imports: the check shows names and figures they
+    uploaded, and only they can confirm it."""
+    return ImportRun.objects.filter(requested_by=user)
+
+
+# --- Progress ------------------------------------------------------------------
+
+
+def _progress_path(token: str):
+    return imports.staging_dir() / f"{token}.progress"
+
+
+def write_progress(token: str, done: int, total: int) -> None:
+    """Replace the file whole, so a reader never sees half of it."""
+    path = _progress_path(token)
+    partial_path = path.with_suffix(".progress-new")
+    partial_path.write_text(json.dumps({"done": done, "total": total}), encoding="utf-8")
+    os.replace(partial_path, path)
+
+
+def _restart_progress(run: ImportRun) -> None:
+    write_progress(run.token, 0, read_progress(run)[1])
+
+
+def read_progress(run: ImportRun) -> tuple[int, int]:
+    """(rows done, rows to do) of the step working now."""
+    if not imports.TOKEN_RE.match(run.token):
+        return 0, run.rows_in_file
+    try:
+        raw = json.loads(_progress_path(run.token).read_text(encoding="utf-8"))
+        return int(raw["done"]), int(raw["total"])
+    except (FileNotFoundError, ValueError, KeyError):
+        return 0, run.rows_in_file
