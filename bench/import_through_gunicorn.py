@@ -150,7 +150,9 @@ def main() -> None:  # noqa: PLR0915 (one script, read top to bottom)
             log.close()
     gunicorn_log = (workdir / "gunicorn.log").read_text()
     figures["gunicorn_timeouts"] = gunicorn_log.count("WORKER TIMEOUT")
-    print(f"gunicorn worker timeouts: {figures['gunicorn_timeouts']}")
+    figures["server_errors"] = len(re.findall(r'HTTP/1\.1" 5\d\d ', gunicorn_log))
+    print(f"gunicorn worker timeouts: {figures['gunicorn_timeouts']}; ", end="")
+    print(f"responses 500 or over: {figures['server_errors']}")
     out = ROOT / "bench" / "import-gunicorn-results.json"
     out.write_text(json.dumps(figures, indent=2) + "\n")
     print(f"Written to {out.relative_to(ROOT)}; logs in {workdir}")
@@ -206,7 +208,7 @@ def _run(requests, base: str, rows: int, worker_pid: int) -> dict:
         started = time.perf_counter()
         seen = []
         while True:
-            poll, _ = timed("GET", run_url, headers={"HX-Request": "true"})
+            poll, _ = timed("GET", run_url, headers={"HX-Request": "true", "PMO-Poll": "1"})
             if poll.headers.get("HX-Refresh") == "true":
                 break
             done = re.search(r"(\d+)%: ([\d,]+) of ([\d,]+) done", poll.text)

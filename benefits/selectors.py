@@ -150,10 +150,6 @@ class Totals:
         """Forecast less plan: negative is a shortfall."""
         return self.forecast - self.plan
 
-    @property
-    def actual_variance(self) -> Decimal:
-        return self.actual - self.plan
-
 
 def _in_year(year: int, view: str, benefit: str = "benefit__") -> Q:
     """The profile or actual rows that make up `year` in the view: the year

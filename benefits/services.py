@@ -65,10 +65,6 @@ def _check_profile(benefit: FinancialBenefit, amounts: Mapping[int, Decimal], fi
         raise ValidationError(errors)
 
 
-def _locked_years(benefit: FinancialBenefit) -> dict[int, BenefitYear]:
-    return {row.year: row for row in benefit.years.select_for_update().all() if row.is_signed_off}
-
-
 def _refuse_signed_off(year: int, field: str = "") -> None:
     raise ValidationError(
         {
@@ -445,15 +441,6 @@ def benefit_sign_off(
         detail=f"Realised {_money_text(realised)}",
     )
     return row
-
-
-@transaction.atomic
-def benefit_set_fte(*, benefit: FinancialBenefit, proposed: Decimal, confirmed: Decimal, by):
-    benefit.fte_proposed = proposed
-    benefit.fte_confirmed = confirmed
-    benefit.full_clean()
-    benefit.save(update_fields=["fte_proposed", "fte_confirmed"])
-    return benefit
 
 
 # --- Double counting ---------------------------------------------------------

@@ -6,6 +6,11 @@ from django.contrib.auth.views import redirect_to_login
 
 SESSION_STARTED_KEY = "pmo_session_started"
 SESSION_RENEWED_KEY = "pmo_session_renewed"
+# Sent by a page's progress poll (hx-headers on the polling element). A poll
+# is not the user at work: it must not keep an idle session alive, and it
+# writes nothing, so it is answered even while a long import holds SQLite's
+# one write lock.
+POLL_HEADER = "PMO-Poll"
 
 
 class AbsoluteSessionTimeoutMiddleware:
@@ -31,6 +36,7 @@ class AbsoluteSessionTimeoutMiddleware:
                 logout(request)
                 return redirect_to_login(request.get_full_path())
             renewed = request.session.get(SESSION_RENEWED_KEY, 0)
-            if now - renewed >= settings.SESSION_RENEW_SECONDS:
+            polled = request.headers.get(POLL_HEADER) == "1"
+            if now - renewed >= settings.SESSION_RENEW_SECONDS and not polled:
                 request.session[SESSION_RENEWED_KEY] = now
         return self.get_response(request)

@@ -75,9 +75,6 @@ class ReportRunQuerySet(models.QuerySet):
     def for_period(self, report_type: str, period: datetime.date):
         return self.filter(report_type=report_type, period=period)
 
-    def unfinished(self):
-        return self.exclude(status__in=FINISHED_STATUSES)
-
     def abandoned(self, now: datetime.datetime | None = None):
         return self.filter(status=RunStatus.RUNNING, started_at__lt=abandoned_cutoff(now))
 
@@ -215,16 +212,6 @@ class ReportRun(models.Model):
         self.attempts += 1
         self.progress = 0
         self.step = "Starting"
-
-    def mark_failed(self, message: str) -> None:
-        self.status = RunStatus.FAILED
-        self.error = message
-        self.step = "Failed"
-        self.finished_at = timezone.now()
-
-    def mark_waiting_to_retry(self, reason: str) -> None:
-        self.status = RunStatus.QUEUED
-        self.step = f"Waiting to try again: {reason}"[:200]
 
 
 class DataVersion(models.Model):

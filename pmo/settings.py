@@ -109,6 +109,10 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # Write-ahead logging: readers go on while a write is open, so a long
+    # import's transaction does not lock every page out of the database
+    # (bench/import_through_gunicorn.py saw reads fail after the 20 s wait).
+    DATABASES["default"]["OPTIONS"].setdefault("init_command", "PRAGMA journal_mode=WAL;")
     # The one covering index (benefits.BenefitYear's benefityear_with_money)
     # is a PostgreSQL speed-up; SQLite builds it without the INCLUDE columns,
     # which is known and harmless at the embedded default's scale.

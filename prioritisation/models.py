@@ -96,10 +96,6 @@ class ScoringModel(models.Model):
     def __str__(self) -> str:
         return f"Version {self.number} ({self.get_status_display().lower()})"
 
-    @property
-    def is_draft(self) -> bool:
-        return self.status == ModelStatus.DRAFT
-
 
 class Criterion(models.Model):
     model = models.ForeignKey(ScoringModel, on_delete=models.CASCADE, related_name="criteria")

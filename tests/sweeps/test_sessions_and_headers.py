@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from pmo.middleware import SESSION_RENEWED_KEY
+from pmo.middleware import POLL_HEADER, SESSION_RENEWED_KEY
 from pmo.permissions import Role
 from tests.pmo.test_deploy_check import PRODUCTION_ENV, _manage
 from tests.portfolio.factories import PASSWORD
@@ -147,3 +147,16 @@ def test_production_settings_send_hsts_and_redirect_plain_http():
     assert seen["session_cookie_secure"] and seen["csrf_cookie_secure"]
     assert seen["session_cookie_httponly"]
     assert seen["samesite"] == "Lax"
+
+
+def test_a_progress_poll_does_not_keep_an_idle_session_alive(client, roles, settings):
+    _sign_in_through_the_form(client)
+    client.get("/")
+    key = client.cookies["sessionid"].value
+    _last_renewed(client, settings.SESSION_RENEW_SECONDS + 1)
+    soon = timezone.now() + datetime.timedelta(seconds=60)
+    Session.objects.filter(session_key=key).update(expire_date=soon)
+
+    client.get("/", headers={"HX-Request": "true", POLL_HEADER: "1"})
+
+    assert Session.objects.get(session_key=key).expire_date == soon
