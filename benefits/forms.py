@@ -21,7 +21,7 @@ from benefits.models import (
 from benefits.money import financial_year_of, fy_label, mtfp_years
 from benefits.selectors import INCREMENTAL, VIEW_LABELS
 from pmo.forms import GovukDateInput, GovukFormMixin, QueryFilterForm
-from pmo.permissions import Role
+from pmo.permissions import restrict
 from pmo.spreadsheets import parse_money
 from portfolio import imports as project_imports
 from portfolio.models import Directorate, MTFPCategory, Project, Service, Workstream
@@ -573,13 +573,9 @@ class NarrativeForm(GovukFormMixin, forms.ModelForm):
 
 
 def editable_projects(user):
-    """Projects a user may add benefits to: all for PMO, their own for a PM."""
-    from pmo.permissions import roles_of
-
+    """Projects a user may add benefits to (pmo.permissions' list rule)."""
     qs = Project.objects.select_related("lead_directorate").order_by("number")
-    if Role.PMO in roles_of(user) or user.is_superuser:
-        return qs
-    return qs.filter(project_manager=user)
+    return restrict(qs, user, "edit_benefit")
 
 
 def month_default(today: datetime.date) -> str:

@@ -1,7 +1,10 @@
 """The one place that answers "may this user do this to this object?".
 
-Views call `require()` (403 on refusal) and templates ask `{% can %}`; nothing
-else decides access. Roles are Django groups so IT can assign them in admin.
+Views call `require()` (403 on refusal) and templates ask `{% can %}`; lists
+(a queryset of what a user may see or pick) come from `restrict()`, whose
+list rules sit beside the object rules they must agree with
+(tests/pmo/test_restrict.py checks that they do). Nothing else decides
+access. Roles are Django groups so IT can assign them in admin.
 
 Rules, in the users' words:
 - PMO edits everything.
@@ -22,6 +25,7 @@ from enum import StrEnum
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
 
 
 class Role(StrEnum):
@@ -126,6 +130,12 @@ def _view_report(user, roles, run) -> bool:
     return run.published and bool(roles & REPORT_AUDIENCES.get(run.report_type, frozenset()))
 
 
+def _own_import(user, roles, run) -> bool:
+    """`run` is a portfolio.models.ImportRun: its check shows the names and
+    figures one officer uploaded, and only they confirm it."""
+    return Role.PMO in roles and (run is None or run.requested_by_id == user.pk)
+
+
 RULES: dict[str, Callable[[Any, frozenset[Role], Any], bool]] = {
     # Reading anything in the product needs a role.
     "view": _any_role,
@@ -135,6 +145,7 @@ RULES: dict[str, Callable[[Any, frozenset[Role], Any], bool]] = {
     "create_project": _pmo,
     "edit_project": _pmo,
     "import_projects": _pmo,
+    "view_import": _own_import,
     "update_project": _pmo_or_project_manager_of,
     "override_gate": _pmo,
     # Prioritisation.
@@ -172,6 +183,41 @@ def can(user, action: str, obj: Any = None) -> bool:
     if getattr(user, "is_superuser", False) and getattr(user, "is_active", False):
         return True
     return rule(user, roles_of(user), obj)
+
+
+# The list form of an object rule: the Q that keeps exactly the objects `can`
+# allows, for a user who is not a superuser. Written on field names, so this
+# module imports no app.
+LIST_RULES: dict[str, Callable[[Any, frozenset[Role]], Q]] = {
+    "view_report": lambda user, roles: (
+        Q()
+        if roles & {Role.PMO, Role.FINANCE}
+        else Q(
+            published=True,
+            report_type__in=[kind for kind, seen in REPORT_AUDIENCES.items() if roles & seen],
+        )
+    ),
+    "edit_benefit": lambda user, roles: (
+        Q()
+        if Role.PMO in roles
+        else Q(project_manager=user)
+        if Role.PROJECT_MANAGER in roles
+        else Q(pk__in=[])
+    ),
+    "view_import": lambda user, roles: Q(requested_by=user) if Role.PMO in roles else Q(pk__in=[]),
+}
+
+
+def restrict(queryset: QuerySet, user, action: str) -> QuerySet:
+    """The objects of `queryset` that `can(user, action, obj)` allows, in
+    NetBox's RestrictedQuerySet.restrict style."""
+    try:
+        rule = LIST_RULES[action]
+    except KeyError:
+        raise ValueError(f"No list rule for permission action {action!r}") from None
+    if getattr(user, "is_superuser", False) and getattr(user, "is_active", False):
+        return queryset
+    return queryset.filter(rule(user, roles_of(user)))
 
 
 def require(request, action: str, obj: Any = None) -> None:

@@ -17,7 +17,7 @@ from django_htmx.http import trigger_client_event
 from pmo import reports
 from pmo.forms import GovukFormMixin
 from pmo.models import ReportRun, ReportType, Trigger
-from pmo.permissions import REPORT_AUDIENCES, Role, can, require, roles_of
+from pmo.permissions import can, require, restrict
 
 MONTHS_OFFERED = 24
 # The htmx event after which the archive's list fetches itself again.
@@ -67,14 +67,9 @@ class GenerateReportForm(GovukFormMixin, forms.Form):
 
 
 def runs_visible_to(user):
-    """The archive as this user may see it: PMO and Finance see every run;
-    others see published reports meant for their role."""
+    """The archive as this user may see it (pmo.permissions' list rule)."""
     runs = ReportRun.objects.select_related("requested_by", "published_by").defer("snapshot")
-    roles = roles_of(user)
-    if user.is_superuser or roles & {Role.PMO, Role.FINANCE}:
-        return runs
-    types = [kind for kind, audience in REPORT_AUDIENCES.items() if roles & audience]
-    return runs.filter(published=True, report_type__in=types)
+    return restrict(runs, user, "view_report")
 
 
 def _get_run(request, pk: int) -> ReportRun:

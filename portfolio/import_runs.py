@@ -31,6 +31,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from pmo.models import abandoned_cutoff
+from pmo.permissions import restrict
 from portfolio import imports
 from portfolio.models import WORKING_IMPORT_STATUSES, ImportRun, ImportStatus
 
@@ -171,9 +172,8 @@ def has_stopped(run: ImportRun) -> bool:
 
 
 def visible_to(user):
-    """A PMO officer's own imports: the check shows names and figures they
-    uploaded, and only they can confirm it."""
-    return ImportRun.objects.filter(requested_by=user)
+    """A PMO officer's own imports (pmo.permissions' list rule)."""
+    return restrict(ImportRun.objects.select_related("requested_by"), user, "view_import")
 
 
 # --- Progress ------------------------------------------------------------------
