@@ -83,28 +83,25 @@ def check(run_id: int) -> None:
 def request_import(run: ImportRun, *, create_people, create_directorates) -> bool:
     """Move a checked run to importing; False if it was not waiting (another
     click or tab got there first)."""
-    moved = ImportRun.objects.filter(pk=run.pk, status=ImportStatus.READY).update(
-        status=ImportStatus.IMPORTING,
+    return _start_step(
+        run,
+        ImportStatus.IMPORTING,
         create_people=list(create_people),
         create_directorates=list(create_directorates),
-        refused=[],
-        started_at=timezone.now(),
-        finished_at=None,
     )
-    if moved:
-        _restart_progress(run)
-    return bool(moved)
 
 
 def check_again(run: ImportRun) -> bool:
     """After a Confirm was refused (someone edited a project meanwhile), check
     the same file against the register as it is now."""
+    return _start_step(run, ImportStatus.CHECKING, checked=None)
+
+
+def _start_step(run: ImportRun, status: str, **fields) -> bool:
+    """Move a waiting run on to `status`, once: the conditional update is the
+    lock, so of two clicks only one starts the step."""
     moved = ImportRun.objects.filter(pk=run.pk, status=ImportStatus.READY).update(
-        status=ImportStatus.CHECKING,
-        checked=None,
-        refused=[],
-        started_at=timezone.now(),
-        finished_at=None,
+        status=status, refused=[], started_at=timezone.now(), finished_at=None, **fields
     )
     if moved:
         _restart_progress(run)
