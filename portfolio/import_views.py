@@ -82,7 +82,7 @@ def import_run(request, pk: int):
             "errors": refused or (checked["outcome"].errors if checked else []),
             "confirm_failed": bool(refused),
             "form": form,
-            **_progress(run),
+            **(_progress(run) if run.is_working else {"run": run}),
         },
     )
 
