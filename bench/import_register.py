@@ -74,7 +74,7 @@ def main() -> None:
 
     from django.contrib.auth import get_user_model
 
-    from portfolio import imports
+    from portfolio import import_mapping, imports
     from portfolio.models import Directorate, Project
 
     for name in DEPARTMENTS:
@@ -97,7 +97,7 @@ def main() -> None:
         print(f"{name:>8}: {figures[f'{name}_seconds']:7.2f} s   peak {_peak_mib():6.0f} MiB")
         return value
 
-    upload = step("read", lambda: imports.read_upload("register.xlsx", content))
+    upload = step("read", lambda: import_mapping.read_upload("register.xlsx", content))
     preview = step("preview", lambda: imports.run_import(upload, user=importer, commit=False))
     assert not preview.errors, preview.errors[:3]
     done = step("confirm", lambda: imports.run_import(upload, user=importer, commit=True))

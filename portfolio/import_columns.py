@@ -40,6 +40,10 @@ class SheetSpec:
     def key_for(self, header: str) -> str | None:
         return self.match(header)[0]
 
+    def recognised(self, row) -> int:
+        """How many of the sheet's columns a row of headers names."""
+        return len({self.key_for(cell) for cell in row} - {None})
+
     def match(self, header: str) -> tuple[str | None, MoneyUnit | None]:
         """The column a header names, and the money unit it gives. A header
         with a unit names only a money column: 'Benefits (£m)' is not the
@@ -60,6 +64,10 @@ def clean_header(header) -> str:
 def choice_labels(choices) -> str:
     return ", ".join(label for _, label in choices)
 
+
+# The delivery confidence and its five dimensions, each a column of the
+# projects sheet; a sheet with only the first gives it to every dimension.
+RATING_KEYS = ("rag", "schedule_rag", "cost_rag", "benefits_rag", "resources_rag", "risk_rag")
 
 RAG_HELP = "Green, Amber/Green, Amber, Amber/Red or Red (AMBER and Amber-Red are fine)"
 

@@ -7,8 +7,10 @@ a web request should wait. So the page only stages the file and records an
 polls a progress bar. The check's outcome is kept on the run and shown on
 every visit, never worked out again for a page load.
 
-    start(upload, user)           -> ImportRun, CHECKING; enqueue check_import_task
+    start(raw, user)              -> ImportRun, MAPPING: the columns as written
+    choose_mapping(run, mapping)  MAPPING -> CHECKING; enqueue check_import_task
     check(run_id)                 CHECKING -> READY, with the outcome kept
+    change_mapping(run)           READY -> MAPPING, to match the columns again
     request_import(run, ...)      READY -> IMPORTING (once: a double click gets False)
     check_again(run)              READY -> CHECKING, after a refused Confirm
     import_checked(run_id)        IMPORTING -> IMPORTED, or back to READY with
@@ -32,21 +34,48 @@ from django.utils import timezone
 
 from pmo.models import abandoned_cutoff
 from pmo.permissions import restrict
-from portfolio import imports
+from portfolio import import_mapping, imports
 from portfolio.models import WORKING_IMPORT_STATUSES, ImportRun, ImportStatus
 
 logger = logging.getLogger(__name__)
 
 
-def start(upload: imports.Upload, user) -> ImportRun:
-    token = imports.stage(upload)
-    write_progress(token, 0, imports.progress_total(upload))
+def start(raw: import_mapping.RawUpload, user) -> ImportRun:
+    """Stage the file's columns as written, for the PMO to match on the
+    mapping page."""
     return ImportRun.objects.create(
-        token=token,
-        filename=upload.filename[:255],
+        token=imports.stage(raw.to_json()),
+        filename=raw.filename[:255],
         requested_by=user,
-        rows_in_file=upload.row_count,
+        rows_in_file=raw.row_count,
+        status=ImportStatus.MAPPING,
     )
+
+
+def staged_columns(run: ImportRun) -> import_mapping.RawUpload | None:
+    text = imports.load_staged(run.token)
+    return import_mapping.RawUpload.from_json(text) if text is not None else None
+
+
+def choose_mapping(run: ImportRun, mapping: import_mapping.Mapping, raw) -> bool:
+    """Check the file as mapped; False if the run was not waiting for it."""
+    moved = ImportRun.objects.filter(pk=run.pk, status=ImportStatus.MAPPING).update(
+        status=ImportStatus.CHECKING,
+        mapping=mapping.to_dict(),
+        checked=None,
+        refused=[],
+        started_at=timezone.now(),
+        finished_at=None,
+    )
+    if moved:
+        upload = import_mapping.apply_mapping(raw, mapping)
+        write_progress(run.token, 0, imports.progress_total(upload))
+    return bool(moved)
+
+
+def change_mapping(run: ImportRun) -> bool:
+    """Back from the check to the mapping page."""
+    return _start_step(run, ImportStatus.MAPPING, checked=None)
 
 
 def check(run_id: int) -> None:
@@ -153,14 +182,17 @@ def fail(run_id: int, message: str) -> None:
 
 
 def _staged_rows(run: ImportRun) -> imports.Upload | None:
-    upload = imports.load_staged(run.token)
-    if upload is None:
-        fail(
-            run.pk,
-            "The uploaded file is no longer kept on the server (files are kept for a day): "
-            "upload it again.",
-        )
-    return upload
+    """The staged columns, as the PMO mapped them."""
+    raw = staged_columns(run)
+    if raw is None:
+        fail(run.pk, GONE)
+        return None
+    return import_mapping.apply_mapping(raw, import_mapping.Mapping.from_dict(run.mapping))
+
+
+GONE = (
+    "The uploaded file is no longer kept on the server (files are kept for a day): upload it again."
+)
 
 
 def has_stopped(run: ImportRun) -> bool:

@@ -1,10 +1,13 @@
-"""/projects/import/: upload, watch the check, confirm, watch the import.
+"""/projects/import/: upload, match the columns, watch the check, confirm,
+watch the import.
 
-The uploaded file is read once, into plain sheets staged on the server
-(portfolio.imports.stage), and an ImportRun records it. Checking and
-importing are background tasks (portfolio/import_runs.py); the run's page
-polls their progress with htmx and then shows the kept outcome. Confirm
-sends nothing back but which unknown names to create.
+The uploaded file is read once, into plain columns staged on the server
+(portfolio.imports.stage), and an ImportRun records it. The columns page
+(import_columns) asks which column fills which field and what the file's
+words mean (portfolio/import_mapping.py). Checking and importing are
+background tasks (portfolio/import_runs.py); the run's page polls their
+progress with htmx and then shows the kept outcome. Confirm sends nothing
+back but which unknown names to create.
 """
 
 from __future__ import annotations
@@ -16,14 +19,16 @@ from django.contrib import messages
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import HttpResponseClientRefresh
 
 from pmo.permissions import require
 from pmo.spreadsheets import Column, add_sheet, new_workbook
-from portfolio import import_runs, imports
-from portfolio.import_forms import ConfirmForm, UploadForm
-from portfolio.models import ImportStatus
+from portfolio import import_mapping, import_runs, imports
+from portfolio.import_columns import clean_header
+from portfolio.import_forms import ConfirmForm, MappingForm, UploadForm
+from portfolio.models import ImportStatus, SavedMapping
 from portfolio.tasks import check_import_task, import_checked_task
 
 RECENT_IMPORTS = 10
@@ -34,8 +39,7 @@ def import_upload(request):
     form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
     if form.is_bound and form.is_valid():
         run = import_runs.start(form.cleaned_data["file"], request.user)
-        transaction.on_commit(partial(check_import_task.delay, run.pk))
-        return redirect("portfolio:import_run", pk=run.pk)
+        return redirect("portfolio:import_columns", pk=run.pk)
     return render(
         request,
         "portfolio/import.html",
@@ -53,6 +57,8 @@ def import_run(request, pk: int):
     confirm, or what was imported. Polled by htmx for the progress."""
     require(request, "import_projects")
     run = get_object_or_404(import_runs.visible_to(request.user), pk=pk)
+    if run.status == ImportStatus.MAPPING:
+        return redirect("portfolio:import_columns", pk=run.pk)
     stopped = import_runs.has_stopped(run)
     if request.htmx and request.method == "GET":
         if run.is_working and not stopped:
@@ -66,6 +72,9 @@ def import_run(request, pk: int):
         elif request.POST.get("action") == "check-again":
             if import_runs.check_again(run):
                 transaction.on_commit(partial(check_import_task.delay, run.pk))
+        elif request.POST.get("action") == "change-columns":
+            import_runs.change_mapping(run)
+            return redirect("portfolio:import_columns", pk=run.pk)
         elif not checked["outcome"].errors:
             _confirm(request, run, _confirm_form(run, checked, request.POST))
         return redirect("portfolio:import_run", pk=run.pk)
@@ -85,6 +94,73 @@ def import_run(request, pk: int):
             **(_progress(run) if run.is_working else {"run": run}),
         },
     )
+
+
+@require_http_methods(["GET", "POST"])
+def import_columns(request, pk: int):
+    """The mapping step: which column fills which field, and what the file's
+    words mean; then the check starts. A saved mapping can start it off."""
+    require(request, "import_projects")
+    run = get_object_or_404(import_runs.visible_to(request.user), pk=pk)
+    if run.status != ImportStatus.MAPPING:
+        return redirect("portfolio:import_run", pk=run.pk)
+    raw = import_runs.staged_columns(run)
+    if raw is None:
+        import_runs.fail(run.pk, import_runs.GONE)
+        return redirect("portfolio:import_run", pk=run.pk)
+    saved_mappings = list(SavedMapping.objects.select_related("saved_by"))
+    asked = request.POST.get("saved") or request.GET.get("saved")
+    if run.mapping and not asked:
+        chosen, start = None, import_mapping.Mapping.from_dict(run.mapping)  # back from the check
+    else:
+        chosen = _saved_mapping_chosen(asked, raw, saved_mappings)
+        start = import_mapping.guess_mapping(raw, chosen.mapping if chosen else None)
+    form = MappingForm(request.POST if request.method == "POST" else None, raw=raw, mapping=start)
+    if form.is_bound and form.is_valid() and request.POST.get("action") != "refresh":
+        mapping = form.cleaned_data["mapping"]
+        if form.cleaned_data["save_as"]:
+            SavedMapping.objects.update_or_create(
+                name=form.cleaned_data["save_as"],
+                defaults={
+                    "mapping": mapping.remembered(raw),
+                    "saved_by": request.user,
+                    "saved_at": timezone.now(),
+                },
+            )
+        if import_runs.choose_mapping(run, mapping, raw):
+            transaction.on_commit(partial(check_import_task.delay, run.pk))
+        return redirect("portfolio:import_run", pk=run.pk)
+    return render(
+        request,
+        "portfolio/import_columns.html",
+        {
+            "run": run,
+            "raw": raw,
+            "form": form,
+            "saved_mappings": saved_mappings,
+            "chosen": chosen,
+            "asked": asked or (str(chosen.pk) if chosen else "none"),
+            "row_count": raw.row_count,
+        },
+    )
+
+
+def _saved_mapping_chosen(asked, raw, saved_mappings) -> SavedMapping | None:
+    """The saved mapping asked for (?saved=<id>, or 'none'), else the one
+    that knows most of this file's headers, if it knows at least half."""
+    if asked == "none":
+        return None
+    if asked:
+        return next((m for m in saved_mappings if str(m.pk) == asked), None)
+    headers = {(sheet.kind, clean_header(h)) for sheet in raw.sheets for h in sheet.headers if h}
+
+    def known(saved: SavedMapping) -> int:
+        return sum(
+            1 for kind, header in headers if header in saved.mapping["columns"].get(kind, {})
+        )
+
+    best = max(saved_mappings, key=known, default=None)
+    return best if best is not None and known(best) * 2 >= len(headers) else None
 
 
 def _confirm_form(run, checked, data=None) -> ConfirmForm:

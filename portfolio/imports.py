@@ -3,16 +3,17 @@
 Three steps, each a plain function so the page and `import_projects` share
 them:
 
-1. `read_upload(filename, content)` refuses what is not a CSV or XLSX (by its
-   bytes, not only its name), files over the size limit, zip bombs, wrong
-   encodings and malformed CSV, then finds each sheet's header row and maps
-   real-world headers ("Project Name", "SRO", "Department") onto our columns
-   (portfolio/import_columns.py lists them with the names accepted). It
-   returns an `Upload` of plain strings, safe to stage between preview and
-   confirm.
+1. `check_upload_is_safe(filename, content)` refuses what is not a CSV, XLSX
+   or XLS (by its bytes, not only its name), files over the size limit, zip
+   bombs, wrong encodings and malformed CSV, and returns the file's tables
+   as text. portfolio/import_mapping.py finds each sheet's header row and
+   maps the file's columns and words onto ours (guessed from headers such as
+   "Project Name", "SRO" and "Department", which
+   portfolio/import_columns.py lists, and corrected by the PMO on the mapping
+   page). The result is an `Upload` of plain strings.
 2. `run_import(upload, ...)` feeds each sheet through a django-import-export
    resource inside ONE transaction. Every row's errors are collected as
-   (sheet, row, column, message). If there is any error, or this is a preview,
+   (sheet, row, column, message). If there is any error, or this is a check,
    the transaction is rolled back: nothing partial is ever written.
 3. The page (portfolio/import_views.py) shows the outcome and asks which
    unknown people and directorates to create.
@@ -30,7 +31,6 @@ from __future__ import annotations
 import csv
 import datetime
 import io
-import json
 import os
 import re
 import secrets
@@ -39,6 +39,7 @@ import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 
 import tablib
@@ -57,15 +58,14 @@ from pmo.spreadsheets import (
     MONEY_UNITS,
     POUNDS,
     MoneyUnit,
-    normalise_header,
     parse_money,
     parse_month,
     parse_uk_date,
 )
 from portfolio import services
 from portfolio.import_columns import (
-    IGNORED_SHEET_NAMES,
     RAG_HELP,
+    RATING_KEYS,
     SCORE_WORDS,
     SHEET_SPECS,
     SPECS_BY_KIND,
@@ -115,6 +115,10 @@ XLSX_CONTENT_TYPES = "[Content_Types].xml"
 XLSX_WORKBOOK = "xl/workbook.xml"
 
 
+# A rating column for one month, its key 'rag_for:2023-03' (import_mapping).
+MONTH_KEY_PREFIX = "rag_for:"
+
+
 class ImportRefused(Exception):
     """The file as a whole cannot be read; the message says what to do."""
 
@@ -152,31 +156,22 @@ class Sheet:
     def has_column(self, key: str) -> bool:
         return any(c.key == key for c in self.spec.columns)
 
+    @property
+    def month_keys(self) -> list[str]:
+        """The columns rating one month each ('rag_for:2023-03'), oldest first."""
+        return sorted(k for k in self.headers if k.startswith(MONTH_KEY_PREFIX))
+
+    def ratings_in(self, values: dict) -> int:
+        """How many monthly ratings a row gives: its RAG and each month's."""
+        months = [k for k in self.month_keys if not is_blank_rating(values.get(k))]
+        return len(months) + (0 if is_blank_rating(values.get("rag")) else 1)
+
 
 @dataclass
 class Upload:
     filename: str
     sheets: list[Sheet]
     ignored_sheets: list[str] = field(default_factory=list)
-
-    def to_json(self) -> str:
-        return json.dumps(asdict(self))
-
-    @classmethod
-    def from_json(cls, text: str) -> Upload:
-        raw = json.loads(text)
-        sheets = [
-            Sheet(
-                kind=s["kind"],
-                name=s["name"],
-                headers=s["headers"],
-                rows=[(number, values) for number, values in s["rows"]],
-                ignored_columns=s["ignored_columns"],
-                units=s.get("units", {}),
-            )
-            for s in raw["sheets"]
-        ]
-        return cls(raw["filename"], sheets, raw["ignored_sheets"])
 
     @property
     def row_count(self) -> int:
@@ -224,11 +219,6 @@ class FileSummary:
             for s in raw["sheets"]
         ]
         return cls(raw["filename"], sheets, raw["ignored_sheets"])
-
-
-def read_upload(filename: str, content: bytes) -> Upload:
-    """The sheets in an uploaded file, or ImportRefused saying why not."""
-    return _sheets_from_tables(filename, check_upload_is_safe(filename, content))
 
 
 def check_upload_is_safe(filename: str, content: bytes) -> list[tuple[str, list[list[str]]]]:
@@ -309,7 +299,7 @@ def _delimiter(text: str) -> str:
 
     def headers_found(delimiter: str) -> int:
         rows = list(csv.reader(lines, delimiter=delimiter))
-        return max((_recognised(spec, row) for row in rows for spec in SHEET_SPECS), default=0)
+        return max((spec.recognised(row) for row in rows for spec in SHEET_SPECS), default=0)
 
     return max((",", ";", "\t", "|"), key=headers_found)  # a tie keeps the comma
 
@@ -478,67 +468,7 @@ def _cell_text(value) -> str:
     return str(value)
 
 
-def _sheets_from_tables(filename: str, tables) -> Upload:
-    upload = Upload(filename, [])
-    for name, rows in tables:
-        sheet = _sheet_from_rows(name, rows)
-        if sheet is None:
-            upload.ignored_sheets.append(name or "CSV")
-        else:
-            sheet.name = sheet.name or sheet.spec.label
-            upload.sheets.append(sheet)
-    if not upload.sheets:
-        raise ImportRefused(
-            "No projects, milestones or risks were found: the first rows must be column "
-            "headers such as Title and Lead directorate (download the template to see them)"
-        )
-    return upload
-
-
-def _sheet_from_rows(name: str, rows: list[list[str]]) -> Sheet | None:
-    if normalise_header(name) in IGNORED_SHEET_NAMES:
-        return None
-    by_name = next((s for s in SHEET_SPECS if normalise_header(name) in s.names), None)
-    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        candidates = [by_name] if by_name else SHEET_SPECS
-        best = max(candidates, key=lambda spec: _recognised(spec, row))
-        if _recognised(best, row) >= 2 or (by_name and _recognised(best, row) >= 1):
-            return _build_sheet(best, name, index, rows)
-    return None
-
-
-def _recognised(spec: SheetSpec, row: list[str]) -> int:
-    """How many of the sheet's columns a row names; a tie goes to the sheet
-    listed first in SHEET_SPECS."""
-    return len({spec.key_for(cell) for cell in row} - {None})
-
-
-def _build_sheet(spec: SheetSpec, name: str, header_index: int, rows) -> Sheet:
-    header_row = rows[header_index]
-    positions: dict[str, int] = {}
-    headers: dict[str, str] = {}
-    ignored = []
-    units = {}
-    for position, cell in enumerate(header_row):
-        key, unit = spec.match(cell)
-        if key and key not in positions:
-            positions[key] = position
-            headers[key] = " ".join(str(cell).split())
-            if unit and unit != POUNDS:
-                units[key] = unit.label
-        elif str(cell).strip():
-            ignored.append(" ".join(str(cell).split()))
-    data = []
-    for offset, row in enumerate(rows[header_index + 1 :], start=header_index + 2):
-        values = {
-            key: _clean_text(row[pos]) if pos < len(row) else "" for key, pos in positions.items()
-        }
-        if any(values.values()):
-            data.append((offset, values))
-    return Sheet(spec.kind, name, headers, data, ignored, units)
-
-
-def _clean_text(value: str) -> str:
+def clean_text(value: str) -> str:
     """Stray spaces go; text stays text. Our own exports prefix formula-looking
     text with an apostrophe (pmo.spreadsheets.formula_safe), so one is dropped
     on the way back in, and '=SUM(A1)' is then stored as those characters."""
@@ -564,26 +494,25 @@ def staging_dir() -> Path:
     return path
 
 
-def stage(upload: Upload) -> str:
-    """Keep the parsed sheets on the server under a random token. The token
-    lives in the user's session only, so nothing the browser sends back is
+def stage(text: str) -> str:
+    """Keep an upload's rows on the server, as text, under a random token.
+    The token is kept on the ImportRun, so nothing the browser sends back is
     trusted as data."""
     _remove_stale_staged_files()
     token = secrets.token_urlsafe(32)
     path = staging_dir() / f"{token}.json"
     # Readable by this service's user only: the file holds people's names.
     with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as staged:
-        staged.write(upload.to_json())
+        staged.write(text)
     return token
 
 
-def load_staged(token: str | None) -> Upload | None:
+def load_staged(token: str | None) -> str | None:
     if not token or not TOKEN_RE.match(token):
         return None
-    path = staging_dir() / f"{token}.json"
     try:
-        return Upload.from_json(path.read_text(encoding="utf-8"))
-    except (FileNotFoundError, ValueError, KeyError):
+        return (staging_dir() / f"{token}.json").read_text(encoding="utf-8")
+    except FileNotFoundError:
         return None
 
 
@@ -1554,11 +1483,10 @@ def find_unknowns(upload: Upload) -> tuple[list[Unknown], list[Unknown]]:
 def progress_total(upload: Upload) -> int:
     """What an import works through: every row, then each project's RAG."""
     rated = sum(
-        1
+        sheet.ratings_in(values)
         for sheet in upload.sheets
         if sheet.kind == "projects"
         for _number, values in sheet.rows
-        if not is_blank_rating(values.get("rag"))
     )
     return upload.row_count + rated
 
@@ -1616,11 +1544,16 @@ def run_import(
                     rag_rows.extend(
                         (sheet, number, values, projects.get(number))
                         for number, values in sheet.rows
-                        if not is_blank_rating(values.get("rag"))
+                        if sheet.ratings_in(values)
                     )
         for sheet, number, values, project in rag_rows:
-            _record_rag(sheet, number, values, project, user, outcome, upload.filename)
-            progress.tick()
+            for key in sheet.month_keys:
+                if not is_blank_rating(values.get(key)):
+                    _record_month_rag(sheet, number, key, values, project, user, outcome, upload)
+                    progress.tick()
+            if not is_blank_rating(values.get("rag")):
+                _record_rag(sheet, number, values, project, user, outcome, upload.filename)
+                progress.tick()
         outcome.errors.sort(key=_error_order(upload))
         if outcome.errors or not commit:
             transaction.set_rollback(True)
@@ -1795,7 +1728,7 @@ def _record_rag(
         outcome.errors.append(RowError(sheet.name, number, sheet.header_for(key), message))
 
     codes = {}
-    for key in ("rag", "schedule_rag", "cost_rag", "benefits_rag", "resources_rag", "risk_rag"):
+    for key in RATING_KEYS:
         try:
             # A sheet with one RAG column gives it to every dimension.
             codes[key] = (
@@ -1827,41 +1760,106 @@ def _record_rag(
         )
     if any(e.sheet == sheet.name and e.row == number for e in outcome.errors):
         return
+    _save_update(
+        project,
+        period,
+        codes,
+        {k: values.get(k, "") for k in UPDATE_TEXTS},
+        justification if problems else "",
+        user=user,
+        outcome=outcome,
+        filename=filename,
+        error=partial(error, "rag"),
+    )
+
+
+def _record_month_rag(
+    sheet: Sheet, number: int, key: str, values: dict, project, user, outcome, upload: Upload
+):
+    """A column rating one month ('DCA March 2023'): that month's update, in
+    the project's history, with the one rating for every dimension. It is a
+    record of what was reported then, so today's honesty rule does not apply."""
+
+    def error(message: str) -> None:
+        outcome.errors.append(RowError(sheet.name, number, sheet.header_for(key), message))
+
+    try:
+        confidence = parse_rag(values[key])
+    except ValueError as exc:
+        error(str(exc))
+        return
+    if project is None:
+        return
+    period = datetime.date.fromisoformat(key.removeprefix(MONTH_KEY_PREFIX) + "-01")
+    today = timezone.localdate()
+    if period > current_period(today):
+        error(f"{period:%B %Y} is after this month: a RAG is reported on a month gone by")
+        return
+    if period_is_locked(period):
+        error(locked_period_message(period))
+        return
+    if any(e.sheet == sheet.name and e.row == number for e in outcome.errors):
+        return
+    texts = dict.fromkeys(UPDATE_TEXTS, "")
+    if confidence != RAG.GREEN:
+        texts["path_to_green"] = f"Not given in {upload.filename}, which gave this rating."
+    _save_update(
+        project,
+        period,
+        dict.fromkeys(RATING_KEYS, confidence),
+        texts,
+        "",
+        user=user,
+        outcome=outcome,
+        filename=upload.filename,
+        error=error,
+    )
+
+
+UPDATE_TEXTS = ("progress", "next_steps", "issues_and_decisions", "path_to_green")
+
+
+def _save_update(
+    project, period, codes, texts, justification, *, user, outcome, filename, error
+) -> None:
+    """That month's update with these ratings; the same file again changes nothing."""
+    today = timezone.localdate()
     update = StatusUpdate.objects.filter(project=project, period=period).first() or StatusUpdate(
         project=project, period=period
     )
     imported = f"Imported from {filename} on {today:%d/%m/%Y}."
     recorded = _recorded_rag(update)
-    update.delivery_confidence = confidence
+    update.delivery_confidence = codes["rag"]
     update.schedule_rag = codes["schedule_rag"]
     update.cost_rag = codes["cost_rag"]
     update.benefits_rag = codes["benefits_rag"]
     update.resources_rag = codes["resources_rag"]
     update.risk_rag = codes["risk_rag"]
-    update.progress = values.get("progress") or update.progress or imported
-    update.next_steps = values.get("next_steps") or update.next_steps or imported
-    update.issues_and_decisions = values.get("issues_and_decisions") or update.issues_and_decisions
-    update.path_to_green = values.get("path_to_green") or update.path_to_green
-    update.honesty_override = bool(problems)
-    update.override_justification = justification if problems else ""
+    update.progress = texts["progress"] or update.progress or imported
+    update.next_steps = texts["next_steps"] or update.next_steps or imported
+    update.issues_and_decisions = texts["issues_and_decisions"] or update.issues_and_decisions
+    update.path_to_green = texts["path_to_green"] or update.path_to_green
+    update.honesty_override = bool(justification)
+    update.override_justification = justification
     if update.pk and _recorded_rag(update) == recorded:
-        return  # the same file again: this month's update already says this
+        return  # the same file again: that month's update already says this
     update.submitted_by = user
     update._history_user = user
     try:
         # Its two constraints are unique ones met by construction: one per
-        # month by fetching this month's update above, one latest by
+        # month by fetching that month's update above, one latest by
         # mark_latest below. Checking them would cost two queries a row.
         update.full_clean(
             exclude=["submitted_by"], validate_unique=False, validate_constraints=False
         )
     except ValidationError as exc:
         for key, messages in exc.message_dict.items():
-            error("rag", f"{key}: {'; '.join(messages)}")
+            error(f"{key}: {'; '.join(messages)}")
         return
     update.save()
     StatusUpdate.objects.mark_latest([project.pk])
-    outcome.status_updates.append(f"{project.reference} {confidence.label}, {period:%B %Y}")
+    label = RAG(codes["rag"]).label
+    outcome.status_updates.append(f"{project.reference} {label}, {period:%B %Y}")
 
 
 def _rag_period(values: dict, today: datetime.date, error) -> datetime.date | None:

@@ -612,6 +612,7 @@ class StageOverride(models.Model):
 
 
 class ImportStatus(models.TextChoices):
+    MAPPING = "mapping", "Matching its columns"
     CHECKING = "checking", "Checking the file"
     READY = "ready", "Checked"
     IMPORTING = "importing", "Importing"
@@ -634,13 +635,17 @@ class ImportRun(models.Model):
     requested_by = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
     requested_at = models.DateTimeField(default=timezone.now)
     status = models.CharField(
-        max_length=12, choices=ImportStatus.choices, default=ImportStatus.CHECKING
+        max_length=12, choices=ImportStatus.choices, default=ImportStatus.MAPPING
     )
     # When the current step (check or import) began: a step still working
     # after Celery's hard time limit has lost its worker.
     started_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
     rows_in_file = models.PositiveIntegerField(default=0)
+    # portfolio.import_mapping.Mapping.to_dict(): which column fills which
+    # field, and what the file's words mean. Set on the mapping page; the
+    # check and the import apply it to the staged columns.
+    mapping = models.JSONField(null=True, blank=True)
     # portfolio.imports.ImportOutcome.to_dict() of the check, and the file's
     # sheets, skipped columns and units (Upload.summary()).
     checked = models.JSONField(null=True, blank=True)
@@ -661,3 +666,21 @@ class ImportRun(models.Model):
     @property
     def is_working(self) -> bool:
         return self.status in WORKING_IMPORT_STATUSES
+
+
+class SavedMapping(models.Model):
+    """A mapping of a council's spreadsheet, saved by name on the mapping
+    page and offered for next month's file: its choices by header, what its
+    words mean, its date order and ratings month
+    (portfolio.import_mapping.Mapping.remembered)."""
+
+    name = models.CharField(max_length=100, unique=True)
+    mapping = models.JSONField()
+    saved_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    saved_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-saved_at"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -14,6 +14,7 @@ urlpatterns = [
     # Before the detail pattern, which would otherwise read "import" as a reference.
     path("projects/import/", import_views.import_upload, name="import"),
     path("projects/import/<int:pk>/", import_views.import_run, name="import_run"),
+    path("projects/import/<int:pk>/columns/", import_views.import_columns, name="import_columns"),
     path("projects/import/template.xlsx", import_views.import_template, name="import_template"),
     path("projects/<str:reference>/", views.project_detail, name="detail"),
     path("projects/<str:reference>/tabs/<slug:tab_id>/", views.project_tab, name="tab"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from html.parser import HTMLParser
 from pathlib import Path
 
 import openpyxl
@@ -33,3 +34,51 @@ def xlsx_file(sheets: dict[str, list[list]], *, text_cells: bool = True) -> byte
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+class _PostForm(HTMLParser):
+    """What a browser would send from a page's POST form, untouched."""
+
+    def __init__(self):
+        super().__init__()
+        self.values: list[tuple[str, str]] = []
+        self._in_form = False
+        self._select: str | None = None
+        self._first_option: str | None = None
+        self._chosen = False
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self._in_form = (attrs.get("method") or "").lower() == "post"
+        elif not self._in_form or not attrs.get("name") and tag != "option":
+            return
+        elif tag == "input":
+            kind = attrs.get("type", "text")
+            if kind in ("radio", "checkbox") and "checked" not in attrs:
+                return
+            if kind not in ("submit", "button"):
+                self.values.append((attrs["name"], attrs.get("value") or ""))
+        elif tag == "select":
+            self._select, self._first_option, self._chosen = attrs["name"], None, False
+        elif tag == "option" and self._select:
+            value = attrs.get("value", "")
+            if self._first_option is None:
+                self._first_option = value
+            if "selected" in attrs and not self._chosen:
+                self.values.append((self._select, value))
+                self._chosen = True
+
+    def handle_endtag(self, tag):
+        if tag == "select" and self._select:
+            if not self._chosen and self._first_option is not None:
+                self.values.append((self._select, self._first_option))
+            self._select = None
+        elif tag == "form":
+            self._in_form = False
+
+
+def post_form_values(page: str) -> dict[str, str]:
+    parser = _PostForm()
+    parser.feed(page)
+    return dict(parser.values)

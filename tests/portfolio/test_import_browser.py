@@ -20,6 +20,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SHOTS = Path("test-results")
 # An import's own page: its progress, then its check, then what it imported.
 RUN_PAGE = re.compile(r".*/projects/import/\d+/$")
+COLUMNS_PAGE = re.compile(r".*/projects/import/\d+/columns/$")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -31,6 +32,20 @@ def staging(tmp_path, settings):
 def shot(page, name):
     SHOTS.mkdir(exist_ok=True)
     page.screenshot(path=SHOTS / f"{name}.png", full_page=True)
+
+
+def upload(page, name, content, mime=XLSX):
+    """Upload a file, and take its columns as the page matched them."""
+    page.goto("/projects/import/")
+    page.set_input_files("#id_file", files=[{"name": name, "mimeType": mime, "buffer": content}])
+    page.get_by_role("button", name="Upload").click()
+    page.wait_for_url(COLUMNS_PAGE)
+    assert page.locator("h1").inner_text() == "Match the columns"
+
+
+def check(page):
+    page.get_by_role("button", name="Check the file").click()
+    page.wait_for_url(RUN_PAGE)
 
 
 def test_pmo_uploads_previews_and_confirms_an_import(page_as, axe_violations):
@@ -67,11 +82,10 @@ def test_pmo_uploads_previews_and_confirms_an_import(page_as, axe_violations):
     assert axe_violations(page) == []
     shot(page, "import-upload")
 
-    page.set_input_files(
-        "#id_file", files=[{"name": "register.xlsx", "mimeType": XLSX, "buffer": workbook}]
-    )
-    page.get_by_role("button", name="Upload and check").click()
-    page.wait_for_url(RUN_PAGE)
+    upload(page, "register.xlsx", workbook)
+    assert axe_violations(page) == []
+    shot(page, "import-columns")
+    check(page)
     assert page.locator("h1").inner_text() == "Check the import"
     rows = page.locator("table").first.inner_text()
     assert "TP-0001 Waste round optimisation" in rows and "Family hubs" in rows
@@ -103,13 +117,9 @@ def test_a_file_with_errors_is_shown_accessibly_and_imports_nothing(page_as, axe
         ]
     )
     page = page_as(Role.PMO)
-    page.goto("/projects/import/")
 
-    page.set_input_files(
-        "#id_file", files=[{"name": "register.csv", "mimeType": "text/csv", "buffer": content}]
-    )
-    page.get_by_role("button", name="Upload and check").click()
-    page.wait_for_url(RUN_PAGE)
+    upload(page, "register.csv", content, "text/csv")
+    check(page)
 
     summary = page.locator(".govuk-error-summary").inner_text()
     assert "Projects row 2, Capital: 'lots' is not an amount of money" in summary
@@ -127,7 +137,7 @@ def test_a_refused_upload_shows_a_govuk_error(page_as, axe_violations):
         "#id_file",
         files=[{"name": "register.xlsx", "mimeType": XLSX, "buffer": b"%PDF-1.4 not a workbook"}],
     )
-    page.get_by_role("button", name="Upload and check").click()
+    page.get_by_role("button", name="Upload").click()
 
     assert "not an Excel workbook" in page.locator(".govuk-error-summary").inner_text()
     assert "not an Excel workbook" in page.locator(".govuk-error-message").inner_text()
@@ -135,12 +145,15 @@ def test_a_refused_upload_shows_a_govuk_error(page_as, axe_violations):
     shot(page, "import-refused")
 
 
-def test_a_published_portfolio_imports_in_its_units_and_names_and_again_changes_nothing(
+def test_a_published_portfolio_is_mapped_once_and_imports_in_its_units_names_and_months(
     page_as, axe_violations
 ):
     """A file as a department publishes it: costs in £m, acronym departments,
-    ratings withheld as 'Exempt', a Schedule column that is not a rating, and
-    a project the register already has."""
+    ratings withheld as 'Exempt', its own stage words, a rating as at March
+    2023 and one column of September 2022's ratings, a Schedule column that
+    is not a rating, and a project the register already has. The PMO matches
+    it once and saves the mapping; next month's upload is offered it and
+    changes nothing."""
     mod = DirectorateFactory(name="MOD")
     existing = ProjectFactory(number=1, title="Defence estates", lead_directorate=mod)
     workbook = xlsx_file(
@@ -150,10 +163,12 @@ def test_a_published_portfolio_imports_in_its_units_and_names_and_again_changes_
                 [
                     "Department",
                     "Project Name",
+                    "Phase",
                     "Whole life cost (£m)",
                     "Capital (£m)",
                     "Benefits (£m)",
                     "Schedule",
+                    "DCA Sep 2022",
                     "DCA",
                     "DCA date",
                     "Path to green",
@@ -161,29 +176,54 @@ def test_a_published_portfolio_imports_in_its_units_and_names_and_again_changes_
                 [
                     "HMRC",
                     "Customs platform",
+                    "Early planning",
                     "",
                     "305.4",
                     "12",
                     "2024 to 2027",
+                    "Red",
                     "Amber",
                     "March 2023",
                     "Re-plan",
                 ],  # fmt: skip
-                ["MOD", "Defence estates", "", "1,200", "", "2023 to 2030", "Exempt", "", ""],
+                [
+                    "MOD",
+                    "Defence estates",
+                    "Delivery",
+                    "",
+                    "1,200",
+                    "",
+                    "2023 to 2030",
+                    "Exempt",
+                    "Exempt",
+                    "",
+                    "",
+                ],  # fmt: skip
             ]
         }
     )
     page = page_as(Role.PMO)
 
-    def upload():
-        page.goto("/projects/import/")
-        page.set_input_files(
-            "#id_file", files=[{"name": "gmpp.xlsx", "mimeType": XLSX, "buffer": workbook}]
-        )
-        page.get_by_role("button", name="Upload and check").click()
-        page.wait_for_url(RUN_PAGE)
+    upload(page, "gmpp.xlsx", workbook)
+    assert page.get_by_label("Capital (£m) goes into").input_value() == "capital_investment"
+    assert page.get_by_label("Figures in").input_value() == "£m"
+    assert page.get_by_label("Whole life cost (£m) goes into").input_value() == ""
+    assert page.get_by_label("Schedule goes into").input_value() == ""
+    assert page.get_by_label("DCA Sep 2022 goes into").input_value() == "rag_for_month"
+    assert page.get_by_label("The month it rates").input_value() == "September 2022"
+    assert page.get_by_label("'Exempt' means").input_value() == ""  # No rating
+    # The file's own word for a stage is not guessed: the PMO says what it means.
+    assert page.get_by_label("'Early planning' means").input_value() == "?"
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="Check the file").click()
+    summary = page.locator(".govuk-error-summary").inner_text()
+    assert "Choose what 'Early planning' in Phase means" in summary
+    assert axe_violations(page) == []
+    page.get_by_label("'Early planning' means").select_option("Idea")
+    page.get_by_label("Save this mapping for next time as").fill("GMPP return")
+    shot(page, "import-columns-published")
+    check(page)
 
-    upload()
     content = page.locator("main").inner_text()
     skipped = content.index(
         "Columns skipped in GMPP because they are not recognised: Whole life cost (£m), "
@@ -203,23 +243,26 @@ def test_a_published_portfolio_imports_in_its_units_and_names_and_again_changes_
     banner = page.locator(".govuk-notification-banner")
     expect(banner).to_contain_text("imported:")
     banner = banner.inner_text()
-    assert "gmpp.xlsx imported: 1 row created, 1 updated, 1 monthly RAG recorded" in banner
+    assert "gmpp.xlsx imported: 1 row created, 1 updated, 2 monthly RAGs recorded" in banner
     customs = Project.objects.get(title="Customs platform")
     assert customs.lead_directorate.name == "HMRC"
+    assert customs.stage == "idea"
     assert customs.capital_investment == Decimal("305400000.00")
     existing.refresh_from_db()
     assert existing.capital_investment == Decimal("1200000000.00")
     assert Project.objects.count() == 2
-    assert list(customs.status_updates.values_list("delivery_confidence", "period")) == [
-        ("A", datetime.date(2023, 3, 1))
-    ]
+    history = customs.status_updates.order_by("period").values_list("delivery_confidence", "period")
+    assert list(history) == [("R", datetime.date(2022, 9, 1)), ("A", datetime.date(2023, 3, 1))]
     assert not existing.status_updates.exists()
     versions = list(Project.objects.order_by("pk").values_list("version", flat=True))
     page.goto(f"/projects/{customs.reference}/")
     assert "Delivery confidence: Amber as at March 2023" in page.locator("main").inner_text()
     shot(page, "import-published-project")
 
-    upload()
+    upload(page, "gmpp.xlsx", workbook)
+    assert "started from “GMPP return”" in page.locator("main").inner_text()
+    assert page.get_by_label("'Early planning' means").input_value() == "Idea"
+    check(page)
     rows = page.locator("table").first.inner_text()
     assert "Unchanged\tTP-0002 Customs platform" in rows
     assert f"Unchanged\t{existing.reference} Defence estates" in rows
@@ -229,6 +272,7 @@ def test_a_published_portfolio_imports_in_its_units_and_names_and_again_changes_
     banner = banner.inner_text()
     assert "gmpp.xlsx imported: 0 rows created, 0 updated, 2 unchanged" in banner
     assert list(Project.objects.order_by("pk").values_list("version", flat=True)) == versions
+    assert customs.status_updates.count() == 2
 
 
 def test_the_progress_bar_is_shown_while_the_file_is_checked_then_the_check(
@@ -239,12 +283,8 @@ def test_the_progress_bar_is_shown_while_the_file_is_checked_then_the_check(
     DirectorateFactory(name="Place")
     content = csv_file([["Title", "Directorate"], ["Hub", "Place"], ["Depot", "Place"]])
     page = page_as(Role.PMO)
-    page.goto("/projects/import/")
-    page.set_input_files(
-        "#id_file", files=[{"name": "register.csv", "mimeType": "text/csv", "buffer": content}]
-    )
-    page.get_by_role("button", name="Upload and check").click()
-    page.wait_for_url(RUN_PAGE)
+    upload(page, "register.csv", content, "text/csv")
+    check(page)
     run = ImportRun.objects.get()
     # As a worker leaves it half way: the check not yet kept, one row of two done.
     kept = run.checked

@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from pmo.permissions import Role
-from portfolio import imports
+from portfolio import import_mapping, imports
 from portfolio.models import Directorate, Milestone, Project, Risk, Stage, StatusUpdate
 from portfolio.rag import RAG
 from portfolio.selectors import current_period
@@ -43,7 +43,7 @@ def council():
 
 def run(filename, content, user, commit=True, **kwargs):
     return imports.run_import(
-        imports.read_upload(filename, content), user=user, commit=commit, **kwargs
+        import_mapping.read_upload(filename, content), user=user, commit=commit, **kwargs
     )
 
 
@@ -361,7 +361,9 @@ UNKNOWNS = [
 
 
 def test_unknown_people_and_directorates_are_listed(council):
-    people, directorates = imports.find_unknowns(imports.read_upload("r.csv", csv_file(UNKNOWNS)))
+    people, directorates = imports.find_unknowns(
+        import_mapping.read_upload("r.csv", csv_file(UNKNOWNS))
+    )
 
     assert [(u.name, u.where) for u in people] == [
         ("Dana Whitfield", "Projects row 2, SRO"),
@@ -556,7 +558,7 @@ def test_placeholders_like_tbc_are_blank_except_in_text(council):
         ]
     )
 
-    people, _ = imports.find_unknowns(imports.read_upload("r.csv", content))
+    people, _ = imports.find_unknowns(import_mapping.read_upload("r.csv", content))
     outcome = run("r.csv", content, council["pmo"])
 
     assert people == []  # "TBC" is not offered as a person to add

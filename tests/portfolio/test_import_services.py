@@ -5,7 +5,7 @@ no Delivery without an approved gate 1 nor Closed without gate 3."""
 import pytest
 
 from pmo.permissions import Role
-from portfolio import imports
+from portfolio import import_mapping, imports
 from portfolio.models import Project, Stage, StageOverride
 from tests.portfolio.factories import DirectorateFactory, GateDecisionFactory, ProjectFactory
 from tests.portfolio.import_files import csv_file
@@ -20,7 +20,7 @@ def pmo(roles):
 
 
 def run(rows, user, commit=True):
-    upload = imports.read_upload("register.csv", csv_file(rows))
+    upload = import_mapping.read_upload("register.csv", csv_file(rows))
     return imports.run_import(upload, user=user, commit=commit)
 
 

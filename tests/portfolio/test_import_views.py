@@ -15,10 +15,10 @@ from django.test import Client, override_settings
 from django.utils import timezone
 
 from pmo.permissions import Role
-from portfolio import import_runs, imports
-from portfolio.models import Directorate, ImportRun, ImportStatus, Project
+from portfolio import import_mapping, import_runs, imports
+from portfolio.models import Directorate, ImportRun, ImportStatus, Project, SavedMapping
 from tests.portfolio.factories import DirectorateFactory, ProjectFactory, UserFactory
-from tests.portfolio.import_files import XLS_FILE, csv_file, xlsx_file
+from tests.portfolio.import_files import XLS_FILE, csv_file, post_form_values, xlsx_file
 
 pytestmark = pytest.mark.django_db
 
@@ -64,10 +64,21 @@ def after(client, url, data) -> str:
     return client.get(url).content.decode()
 
 
-def checked(client, content, name="register.csv") -> str:
-    """Upload a file; the URL of its import's page, where the check is shown."""
+def mapping_page(client, content, name="register.csv") -> str:
+    """Upload a file; the URL of the page that matches its columns."""
     response = upload(client, content, name)
     assert response.status_code == 302, response.content.decode()[:2000]
+    assert re.fullmatch(r"/projects/import/\d+/columns/", response["Location"])
+    return response["Location"]
+
+
+def checked(client, content, name="register.csv", **changes) -> str:
+    """Upload a file and take the columns as the page matched them (with any
+    changes); the URL of its import's page, where the check is shown."""
+    url = mapping_page(client, content, name)
+    values = post_form_values(client.get(url).content.decode())
+    response = post(client, url, {**values, **changes})
+    assert response.status_code == 302, response.content.decode()[:3000]
     assert re.fullmatch(r"/projects/import/\d+/", response["Location"])
     return response["Location"]
 
@@ -88,12 +99,12 @@ def test_the_template_has_a_sheet_per_kind_that_imports_back_cleanly(pmo):
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     refusal = None
     try:
-        imports.read_upload("template.xlsx", response.content)
+        import_mapping.read_upload("template.xlsx", response.content)
     except imports.ImportRefused as exc:
         refusal = str(exc)
     # Headers only: the sheets are recognised but hold no rows.
     assert refusal is None
-    upload_ = imports.read_upload("template.xlsx", response.content)
+    upload_ = import_mapping.read_upload("template.xlsx", response.content)
     assert [(s.name, len(s.rows)) for s in upload_.sheets] == [
         ("Projects", 0),
         ("Milestones", 0),
@@ -397,3 +408,154 @@ def test_an_xls_workbook_is_uploaded_checked_and_imported(pmo):
     assert customs.capital_investment == 305_400_000
     assert customs.status_updates.get().period.isoformat() == "2023-03-01"
     assert Project.objects.get(title="Defence estates").capital_investment == 12_000_000
+
+
+# --- The columns page ----------------------------------------------------------
+
+PUBLISHED = [
+    ["Department", "Project name", "Phase", "Cost (£m)", "Notes"],
+    ["Place", "Family hubs", "Early planning", "305", "x"],
+    ["Place", "Library hubs", "Delivery", "1.5", ""],
+]
+
+
+def test_the_columns_page_shows_each_column_with_its_guess_and_first_values(pmo):
+    url = mapping_page(pmo, csv_file(PUBLISHED))
+
+    page = pmo.get(url).content.decode()
+
+    assert "2 rows found in Projects" in page
+    assert "Family hubs; Library hubs" in page
+    values = post_form_values(page)
+    assert [values[f"s0c{j}"] for j in range(5)] == ["lead_directorate", "title", "stage", "", ""]
+    assert values["s0v-stage-0"] == "Delivery"
+    assert values["s0v-stage-1"] == "?"  # Early planning: not guessed
+
+
+def test_a_value_not_chosen_is_an_error_and_nothing_is_checked(pmo):
+    url = mapping_page(pmo, csv_file(PUBLISHED))
+
+    response = post(pmo, url, post_form_values(pmo.get(url).content.decode()))
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "There is a problem" in page
+    assert "Choose what &#x27;Early planning&#x27; in Phase means" in page
+    assert ImportRun.objects.get().status == ImportStatus.MAPPING
+
+
+def test_the_pmos_choices_are_what_the_check_reads(pmo):
+    url = checked(
+        pmo,
+        csv_file(PUBLISHED),
+        **{"s0c3": "capital_investment", "s0c3-unit": "£m", "s0v-stage-1": "Idea"},
+    )
+
+    page = pmo.get(url).content.decode()
+    assert "Columns skipped in Projects because they are not recognised: Notes." in page
+    assert "Projects, Cost (£m): figures are read in millions of pounds" in page
+    post(pmo, url, {})
+    assert dict(Project.objects.values_list("title", "capital_investment")) == {
+        "Family hubs": 305_000_000,
+        "Library hubs": 1_500_000,
+    }
+    assert Project.objects.get(title="Family hubs").stage == "idea"
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"s0c4": "title"}, "Title is already chosen for Project name: choose one column for it"),
+        ({"s0c1": ""}, "Choose the column of Projects that holds the Title"),
+        ({"s0c4": "rag_for_month"}, "Enter the month Notes rates, for example March 2023"),
+        ({"s0c4": "rag_for_month", "s0c4-month": "soon"}, "&#x27;soon&#x27; is not a month"),
+        ({"as_at": "March 2099"}, "March 2099 is after this month"),
+    ],
+)
+def test_a_mapping_that_cannot_be_read_says_which_column_and_why(pmo, changes, message):
+    url = mapping_page(pmo, csv_file(PUBLISHED))
+    values = {**post_form_values(pmo.get(url).content.decode()), "s0v-stage-1": "Idea"}
+
+    response = post(pmo, url, {**values, **changes})
+
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert ImportRun.objects.get().status == ImportStatus.MAPPING
+
+
+def test_a_column_changed_to_a_choice_has_its_values_shown_to_check(pmo):
+    url = mapping_page(pmo, csv_file(PUBLISHED))
+    values = {**post_form_values(pmo.get(url).content.decode()), "s0v-stage-1": "Idea"}
+
+    response = post(pmo, url, {**values, "s0c4": "mtfp_category"})
+
+    page = response.content.decode()
+    assert "Check what the values in MTFP category mean, below" in page
+    assert "What the values in Notes mean" in page
+    assert post_form_values(page)["s0v-mtfp_category-0"] == "?"  # 'x' is no category
+
+
+def test_showing_the_fields_for_a_change_checks_nothing(pmo):
+    url = mapping_page(pmo, csv_file(PUBLISHED))
+    values = {**post_form_values(pmo.get(url).content.decode()), "s0v-stage-1": "Idea"}
+
+    response = post(pmo, url, {**values, "s0c3": "capital_investment", "action": "refresh"})
+
+    assert response.status_code == 200
+    assert "Figures in" in response.content.decode()
+    assert post_form_values(response.content.decode())["s0c3-unit"] == "£m"  # from the header
+    assert ImportRun.objects.get().status == ImportStatus.MAPPING
+
+
+def test_a_saved_mapping_is_offered_for_next_months_file(pmo):
+    changes = {"s0c3": "capital_investment", "s0v-stage-1": "Idea", "save_as": "Monthly return"}
+    checked(pmo, csv_file(PUBLISHED), **changes)
+    saved = SavedMapping.objects.get()
+    assert saved.name == "Monthly return"
+
+    url = mapping_page(pmo, csv_file(PUBLISHED))
+    page = pmo.get(url).content.decode()
+
+    assert "This page started from “Monthly return”" in page
+    values = post_form_values(page)
+    assert values["s0c3"] == "capital_investment" and values["s0v-stage-1"] == "Idea"
+    plain = post_form_values(pmo.get(f"{url}?saved=none").content.decode())
+    assert plain["s0c3"] == "" and plain["s0v-stage-1"] == "?"
+
+
+def test_saving_under_a_name_in_use_replaces_that_mapping(pmo):
+    checked(pmo, csv_file(PUBLISHED), **{"s0v-stage-1": "Idea", "save_as": "Return"})
+    checked(pmo, csv_file(PUBLISHED), **{"s0v-stage-1": "Closed", "save_as": "Return"})
+
+    saved = SavedMapping.objects.get()
+    assert saved.mapping["values"]["projects"]["stage"]["early planning"] == "Closed"
+
+
+def test_the_check_can_go_back_to_the_columns_as_they_were_chosen(pmo):
+    url = checked(pmo, csv_file(PUBLISHED), **{"s0c3": "capital_investment", "s0v-stage-1": "Idea"})
+
+    response = post(pmo, url, {"action": "change-columns"})
+
+    columns = f"{url}columns/"
+    assert response["Location"] == columns
+    assert pmo.get(url)["Location"] == columns  # the run page sends the PMO back there
+    values = post_form_values(pmo.get(columns).content.decode())
+    assert values["s0c3"] == "capital_investment" and values["s0v-stage-1"] == "Idea"
+    assert post(pmo, columns, values)["Location"] == url
+    assert ImportRun.objects.get().status == ImportStatus.READY
+
+
+def test_the_columns_page_of_a_checked_import_sends_the_pmo_to_the_check(pmo):
+    url = checked(pmo, csv_file(GOOD))
+
+    assert pmo.get(f"{url}columns/")["Location"] == url
+
+
+def test_another_officers_columns_page_is_not_found(pmo):
+    url = mapping_page(pmo, csv_file(GOOD))
+    other = UserFactory(username="other.pmo")
+    other.groups.add(Group.objects.get(name=Role.PMO.value))
+    client = Client()
+    client.force_login(other)
+
+    assert client.get(url).status_code == 404

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 
 from pmo.models import RunStatus
 from pmo.permissions import Role
-from portfolio import imports, services
+from portfolio import import_mapping, imports, services
 from portfolio.models import Project, StatusUpdate
 from portfolio.selectors import current_period
 from tests.portfolio.factories import DirectorateFactory, ProjectFactory, StatusUpdateFactory
@@ -108,7 +108,7 @@ def test_the_import_s_rag_column_cannot_change_a_locked_month(roles):
         ]
     )
     outcome = imports.run_import(
-        imports.read_upload("r.csv", content), user=roles[Role.PMO], commit=True
+        import_mapping.read_upload("r.csv", content), user=roles[Role.PMO], commit=True
     )
     assert [(e.row, e.column, e.message) for e in outcome.errors] == [(2, "RAG", message(period))]
     update.refresh_from_db()

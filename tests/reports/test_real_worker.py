@@ -28,7 +28,7 @@ from pmo.permissions import Role
 from pmo.tasks import generate_report_task
 from portfolio.models import ImportRun, ImportStatus, Project
 from tests.portfolio.factories import DirectorateFactory, ProjectFactory, StatusUpdateFactory
-from tests.portfolio.import_files import csv_file
+from tests.portfolio.import_files import csv_file, post_form_values
 
 pytestmark = [
     # One real worker at a time: every test here consumes the broker's one
@@ -174,7 +174,8 @@ def test_a_real_worker_checks_and_imports_an_upload_while_the_page_shows_progres
 ):
     """The page's path end to end with a broker: the upload returns at once,
     the worker checks the file while the page polls its progress, and
-    Confirm has the worker import it."""
+    Confirm has the worker import it. The columns are taken as the page
+    matched them."""
     process, log = worker
     DirectorateFactory(name="Place")
     rows = [["Title", "Directorate", "Capital (£k)", "RAG", "Path to green"]]
@@ -186,6 +187,9 @@ def test_a_real_worker_checks_and_imports_an_upload_while_the_page_shows_progres
     )
 
     assert response.status_code == 302
+    columns = response["Location"]
+    response = pmo.post(columns, post_form_values(pmo.get(columns).content.decode()))
+    assert response.status_code == 302, response.content.decode()[:2000]
     url = response["Location"]
     run = ImportRun.objects.get()
     fragments = []

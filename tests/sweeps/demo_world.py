@@ -74,6 +74,7 @@ def seed_demo_world() -> dict:
         )
     year = benefit.years.order_by("year").values_list("year", flat=True).first()
     import_run = _checked_import(project)
+    mapping_run = _import_to_map(project)
     partner = Partner.objects.order_by("pk").first()
     return {
         "project": project,
@@ -87,6 +88,7 @@ def seed_demo_world() -> dict:
         "model": ScoringModel.objects.order_by("-number").first(),
         "report_run": ReportRun.objects.order_by("pk").first(),
         "import_run": import_run,
+        "mapping_run": mapping_run,
     }
 
 
@@ -94,7 +96,7 @@ def _checked_import(project):
     """A small file checked for the PMO user the sweeps sign in as: a new
     project, an update and an unknown person, so the page shows every part."""
     from pmo.permissions import Role
-    from portfolio import import_runs, imports
+    from portfolio import import_mapping, import_runs
     from tests.conftest import ROLE_USERNAMES
     from tests.portfolio.factories import UserFactory
 
@@ -104,11 +106,31 @@ def _checked_import(project):
         f"{project.reference},{project.title} (renamed),,\n"
         f",Sweep depot,{directorate},Dana Whitfield\n"
     ).encode()
-    upload = imports.read_upload("register.csv", content)
-    run = import_runs.start(upload, UserFactory(username=ROLE_USERNAMES[Role.PMO]))
+    raw = import_mapping.read_tables("register.csv", content)
+    run = import_runs.start(raw, UserFactory(username=ROLE_USERNAMES[Role.PMO]))
+    import_runs.choose_mapping(run, import_mapping.guess_mapping(raw), raw)
     import_runs.check(run.pk)
     run.refresh_from_db()
     return run
+
+
+def _import_to_map(project):
+    """A file waiting on its columns page, with a money column in £m, ratings
+    to match (one not known) and a month's rating column."""
+    from django.contrib.auth import get_user_model
+
+    from pmo.permissions import Role
+    from portfolio import import_mapping, import_runs
+    from tests.conftest import ROLE_USERNAMES
+
+    content = (
+        "Project name,Department,Stage,Whole life cost (£m),DCA March 2023,Notes\n"
+        f"Sweep library,{project.lead_directorate.name},Early planning,305,Exempt,x\n"
+        f"Sweep depot,{project.lead_directorate.name},Delivery,1.5,Amber,y\n"
+    ).encode()
+    raw = import_mapping.read_tables("portfolio.csv", content)
+    user = get_user_model().objects.get(username=ROLE_USERNAMES[Role.PMO])
+    return import_runs.start(raw, user)
 
 
 def _record(project, kind):
@@ -169,6 +191,8 @@ def kwargs_for(name: str, pattern: URLPattern, world: dict) -> dict | None:
             source = name.split(":")[1].split("_")[0]
             obj = {"edit": "partner", "detail": "partner"}.get(source, source)
             found[key] = world[obj] and world[obj].pk
+        elif key == "pk" and name == "portfolio:import_columns":
+            found[key] = world["mapping_run"].pk
         elif key == "pk" and name.startswith("portfolio:import"):
             found[key] = world["import_run"].pk
         elif key == "pk" and name.startswith("reports:"):

@@ -10,7 +10,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from portfolio import imports
+from portfolio import import_mapping, imports
 
 
 class Command(BaseCommand):
@@ -39,7 +39,7 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(f"Cannot read {file}: {exc.strerror}") from None
         try:
-            upload = imports.read_upload(file.name, content)
+            upload = import_mapping.read_upload(file.name, content)
         except imports.ImportRefused as refusal:
             raise CommandError(f"{file.name} refused: {refusal}") from None
 
