@@ -162,9 +162,11 @@ def _sheet_from_rows(name: str, rows: list[list[str]]) -> RawSheet | None:
         best = max(candidates, key=lambda spec: spec.recognised(row))
         if best.recognised(row) >= 2 or (by_name and best.recognised(row) >= 1):
             headers = [" ".join(str(cell).split()) for cell in row]
+            while headers and not headers[-1]:
+                headers.pop()  # a sheet's used range often runs past its last column
             data = []
             for number, cells in enumerate(rows[index + 1 :], start=index + 2):
-                cleaned = [clean_text(cell) for cell in cells]
+                cleaned = [clean_text(cell) for cell in cells[: len(headers)]]
                 if any(cleaned):
                     data.append((number, cleaned))
             return RawSheet(name or best.label, best.kind, headers, data)

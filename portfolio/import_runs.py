@@ -11,7 +11,9 @@ every visit, never worked out again for a page load.
     choose_mapping(run, mapping)  MAPPING -> CHECKING; enqueue check_import_task
     check(run_id)                 CHECKING -> READY, with the outcome kept
     change_mapping(run)           READY -> MAPPING, to match the columns again
-    request_import(run, ...)      READY -> IMPORTING (once: a double click gets False)
+    request_import(run, ...)      READY -> IMPORTING (once: a double click gets False);
+                                  with valid_only, the rows the check found no
+                                  problem in, and problems_workbook gives the rest
     check_again(run)              READY -> CHECKING, after a refused Confirm
     import_checked(run_id)        IMPORTING -> IMPORTED, or back to READY with
                                   why nothing was imported
@@ -34,6 +36,7 @@ from django.utils import timezone
 
 from pmo.models import abandoned_cutoff
 from pmo.permissions import restrict
+from pmo.spreadsheets import Column, add_sheet, new_workbook
 from portfolio import import_mapping, imports
 from portfolio.models import WORKING_IMPORT_STATUSES, ImportRun, ImportStatus
 
@@ -109,7 +112,9 @@ def check(run_id: int) -> None:
     )
 
 
-def request_import(run: ImportRun, *, create_people, create_directorates) -> bool:
+def request_import(
+    run: ImportRun, *, create_people, create_directorates, valid_only: bool = False
+) -> bool:
     """Move a checked run to importing; False if it was not waiting (another
     click or tab got there first)."""
     return _start_step(
@@ -117,7 +122,57 @@ def request_import(run: ImportRun, *, create_people, create_directorates) -> boo
         ImportStatus.IMPORTING,
         create_people=list(create_people),
         create_directorates=list(create_directorates),
+        valid_only=valid_only,
     )
+
+
+# --- Importing the valid rows, and a file of the rest ------------------------------
+
+
+def rows_with_problems(errors) -> set[tuple[str, int]]:
+    return {(error.sheet, error.row) for error in errors}
+
+
+def can_import_valid_rows(outcome: imports.ImportOutcome, rows_in_file: int) -> bool:
+    """Only a file whose problems are all in its rows: a missing column is
+    the whole sheet's problem, and a file with no good row has nothing to give."""
+    if not outcome.errors or any(error.row == 1 for error in outcome.errors):
+        return False
+    return len(rows_with_problems(outcome.errors)) < rows_in_file
+
+
+def without_problem_rows(upload: imports.Upload, errors) -> imports.Upload:
+    failed = rows_with_problems(errors)
+    for sheet in upload.sheets:
+        sheet.rows = [(n, values) for n, values in sheet.rows if (sheet.name, n) not in failed]
+    return upload
+
+
+def problems_workbook(run: ImportRun, buffer) -> bool:
+    """The rows the check found problems in, each sheet's columns as the file
+    had them and each row's problems beside it, to correct and upload again.
+    False if the staged file has gone."""
+    raw = staged_columns(run)
+    if raw is None:
+        return False
+    errors = [imports.RowError(**e) for e in run.checked["outcome"]["errors"]]
+    by_row: dict[tuple[str, int], list[str]] = {}
+    for error in errors:
+        by_row.setdefault((error.sheet, error.row), []).append(f"{error.column}: {error.message}")
+    workbook = new_workbook(buffer)
+    for sheet in raw.sheets:
+        rows = [
+            [*cells, *[""] * (len(sheet.headers) - len(cells)), "; ".join(by_row[key])]
+            for number, cells in sheet.rows
+            if (key := (sheet.name, number)) in by_row
+        ]
+        if rows:
+            columns = [
+                Column(header or f"Column {n + 1}") for n, header in enumerate(sheet.headers)
+            ]
+            add_sheet(workbook, sheet.name[:31], [*columns, Column("Problems")], rows)
+    workbook.close()
+    return True
 
 
 def check_again(run: ImportRun) -> bool:
@@ -152,6 +207,11 @@ def import_checked(run_id: int) -> None:
         upload = _staged_rows(run)
         if upload is None:
             return
+        left_out = 0
+        if run.valid_only:
+            errors = [imports.RowError(**e) for e in run.checked["outcome"]["errors"]]
+            left_out = len(rows_with_problems(errors))
+            upload = without_problem_rows(upload, errors)
         attempt = imports.run_import(
             upload,
             user=run.requested_by,
@@ -164,8 +224,13 @@ def import_checked(run_id: int) -> None:
         run.finished_at = timezone.now()
         if attempt.committed:
             run.status = ImportStatus.IMPORTED
-            run.summary = f"{run.filename} imported: {attempt.summary()}."[:300]
-            transaction.on_commit(partial(imports.discard_staged, run.token))
+            summary = attempt.summary()
+            if left_out:
+                # The rows left out stay downloadable, for the day the file is kept.
+                summary += f"; {left_out} row{'s' if left_out != 1 else ''} with problems left out"
+            else:
+                transaction.on_commit(partial(imports.discard_staged, run.token))
+            run.summary = f"{run.filename} imported: {summary}."[:300]
         else:
             run.status = ImportStatus.READY
             run.refused = [asdict(error) for error in attempt.errors]

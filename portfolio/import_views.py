@@ -17,9 +17,10 @@ from functools import partial
 
 from django.contrib import messages
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import HttpResponseClientRefresh
 
@@ -32,6 +33,7 @@ from portfolio.models import ImportStatus, SavedMapping
 from portfolio.tasks import check_import_task, import_checked_task
 
 RECENT_IMPORTS = 10
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def import_upload(request):
@@ -66,6 +68,12 @@ def import_run(request, pk: int):
         return HttpResponseClientRefresh()  # the step finished: show its outcome
     checked = _checked(run)
     waiting = checked is not None and run.status == ImportStatus.READY
+    # With problems in some rows, the others can be imported on their own.
+    valid_rows = 0
+    if waiting and import_runs.can_import_valid_rows(checked["outcome"], run.rows_in_file):
+        valid_rows = run.rows_in_file - len(
+            import_runs.rows_with_problems(checked["outcome"].errors)
+        )
     if request.method == "POST":
         if not waiting:
             messages.info(request, "This import is not waiting to be confirmed.")
@@ -77,8 +85,14 @@ def import_run(request, pk: int):
             return redirect("portfolio:import_columns", pk=run.pk)
         elif not checked["outcome"].errors:
             _confirm(request, run, _confirm_form(run, checked, request.POST))
+        elif request.POST.get("action") == "import-valid" and valid_rows:
+            _confirm(request, run, _confirm_form(run, checked, request.POST), valid_only=True)
         return redirect("portfolio:import_run", pk=run.pk)
-    form = _confirm_form(run, checked) if waiting and not checked["outcome"].errors else None
+    form = (
+        _confirm_form(run, checked)
+        if waiting and (not checked["outcome"].errors or valid_rows)
+        else None
+    )
     refused = [imports.RowError(**error) for error in run.refused]
     return render(
         request,
@@ -90,6 +104,8 @@ def import_run(request, pk: int):
             "preview": checked["outcome"] if checked else None,
             "errors": refused or (checked["outcome"].errors if checked else []),
             "confirm_failed": bool(refused),
+            "valid_rows": valid_rows,
+            "problem_rows": run.rows_in_file - valid_rows if valid_rows else 0,
             "form": form,
             **(_progress(run) if run.is_working else {"run": run}),
         },
@@ -180,13 +196,14 @@ def _confirm_form(run, checked, data=None) -> ConfirmForm:
     )
 
 
-def _confirm(request, run, form) -> None:
+def _confirm(request, run, form, valid_only: bool = False) -> None:
     if not form.is_valid():
         return  # only a tampered form names someone the check did not find
     if import_runs.request_import(
         run,
         create_people=form.cleaned_data["create_people"],
         create_directorates=form.cleaned_data["create_directorates"],
+        valid_only=valid_only,
     ):
         transaction.on_commit(partial(import_checked_task.delay, run.pk))
     else:
@@ -206,6 +223,25 @@ def _progress(run) -> dict:
     done, total = import_runs.read_progress(run)
     percent = min(100, done * 100 // total) if total else 0
     return {"run": run, "done": done, "total": total, "percent": percent}
+
+
+@require_GET
+def import_problems(request, pk: int):
+    """The rows the check found problems in, each with its problems beside
+    it, to correct and upload again."""
+    require(request, "import_projects")
+    run = get_object_or_404(import_runs.visible_to(request.user), pk=pk)
+    if not run.checked or not run.checked["outcome"]["errors"]:
+        raise Http404("This import has no rows with problems")
+    buffer = io.BytesIO()
+    if not import_runs.problems_workbook(run, buffer):
+        raise Http404(import_runs.GONE)
+    stem = run.filename.rsplit(".", 1)[0] or "import"
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"{stem} - rows with problems.xlsx"
+    )
+    return response
 
 
 @require_GET
@@ -235,9 +271,6 @@ def import_template(request):
         guidance,
     )
     workbook.close()
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
     response["Content-Disposition"] = 'attachment; filename="project-import-template.xlsx"'
     return response

@@ -652,6 +652,8 @@ class ImportRun(models.Model):
     # The names the PMO ticked to add, sent with Confirm.
     create_people = models.JSONField(default=list, blank=True)
     create_directorates = models.JSONField(default=list, blank=True)
+    # Import only the rows the check found no problem in (the PMO asked).
+    valid_only = models.BooleanField(default=False)
     # Why the last Confirm imported nothing (its errors), shown with the check.
     refused = models.JSONField(default=list, blank=True)
     summary = models.CharField(max_length=300, blank=True)

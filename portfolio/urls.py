@@ -15,6 +15,11 @@ urlpatterns = [
     path("projects/import/", import_views.import_upload, name="import"),
     path("projects/import/<int:pk>/", import_views.import_run, name="import_run"),
     path("projects/import/<int:pk>/columns/", import_views.import_columns, name="import_columns"),
+    path(
+        "projects/import/<int:pk>/problems.xlsx",
+        import_views.import_problems,
+        name="import_problems",
+    ),
     path("projects/import/template.xlsx", import_views.import_template, name="import_template"),
     path("projects/<str:reference>/", views.project_detail, name="detail"),
     path("projects/<str:reference>/tabs/<slug:tab_id>/", views.project_tab, name="tab"),

@@ -301,3 +301,26 @@ def test_the_progress_bar_is_shown_while_the_file_is_checked_then_the_check(
     ImportRun.objects.filter(pk=run.pk).update(status=ImportStatus.READY, checked=kept)
     expect(page.locator("h1")).to_have_text("Check the import", timeout=10_000)
     assert page.get_by_role("button", name="Confirm and import").is_visible()
+
+
+def test_the_rows_without_problems_can_be_imported_and_the_rest_downloaded(page_as, axe_violations):
+    DirectorateFactory(name="Place")
+    content = csv_file(
+        [["Title", "Directorate", "Capital"], ["Hub", "Place", "£5"], ["Depot", "Place", "lots"]]
+    )
+    page = page_as(Role.PMO)
+    upload(page, "register.csv", content, "text/csv")
+    check(page)
+
+    assert "1 row of 2 has no problems" in page.locator("main").inner_text()
+    assert axe_violations(page) == []
+    shot(page, "import-valid-rows")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download the 1 row with problems (XLSX)").click()
+    assert download.value.suggested_filename == "register - rows with problems.xlsx"
+    page.get_by_role("button", name="Import the 1 row without problems").click()
+
+    banner = page.locator(".govuk-notification-banner")
+    expect(banner).to_contain_text("imported:")
+    assert "1 row created, 0 updated; 1 row with problems left out" in banner.inner_text()
+    assert list(Project.objects.values_list("title", flat=True)) == ["Hub"]

@@ -5,9 +5,11 @@ enqueues them (CELERY_TASK_ALWAYS_EAGER), so each step's page shows its
 outcome straight away."""
 
 import datetime
+import io
 import re
 from functools import partial
 
+import openpyxl
 import pytest
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -16,7 +18,14 @@ from django.utils import timezone
 
 from pmo.permissions import Role
 from portfolio import import_mapping, import_runs, imports
-from portfolio.models import Directorate, ImportRun, ImportStatus, Project, SavedMapping
+from portfolio.models import (
+    Directorate,
+    ImportRun,
+    ImportStatus,
+    Milestone,
+    Project,
+    SavedMapping,
+)
 from tests.portfolio.factories import DirectorateFactory, ProjectFactory, UserFactory
 from tests.portfolio.import_files import XLS_FILE, csv_file, post_form_values, xlsx_file
 
@@ -559,3 +568,109 @@ def test_another_officers_columns_page_is_not_found(pmo):
     client.force_login(other)
 
     assert client.get(url).status_code == 404
+
+
+# --- Importing the valid rows, and a file of the rest ----------------------------
+
+SOME_BAD = {
+    "Projects": [
+        ["Title", "Directorate", "Capital"],
+        ["Family hubs", "Place", "£1,200.50"],
+        ["Library hubs", "Place", "lots"],
+        ["Depot", "Place", ""],
+    ],
+    "Milestones": [
+        ["Project", "Milestone", "Baseline date"],
+        ["Library hubs", "First hub open", "31/03/2027"],
+        ["Depot", "Depot open", "31/13/2027"],
+    ],
+}
+
+
+def test_a_file_with_problems_in_some_rows_offers_to_import_the_others(pmo):
+    url = checked(pmo, xlsx_file(SOME_BAD), "register.xlsx")
+
+    page = pmo.get(url).content.decode()
+
+    assert "2 rows of 5 have no problems" in page
+    assert "Import the 2 rows without problems" in page
+    assert "Download the 3 rows with problems (XLSX)" in page
+    assert "Confirm and import" not in page
+
+
+def test_all_or_nothing_stays_the_default_when_some_rows_have_problems(pmo):
+    url = checked(pmo, xlsx_file(SOME_BAD), "register.xlsx")
+
+    post(pmo, url, {})
+
+    assert Project.objects.count() == 0
+    assert ImportRun.objects.get().status == ImportStatus.READY
+
+
+def test_the_valid_rows_are_imported_and_the_rest_downloaded_beside_their_problems(pmo):
+    url = checked(pmo, xlsx_file(SOME_BAD), "register.xlsx")
+
+    page = after(pmo, url, {"action": "import-valid"})
+
+    assert "register.xlsx imported: 1 row created, 0 updated" not in page
+    assert "2 rows created, 0 updated; 3 rows with problems left out" in page
+    # Depot's row is good; only its milestone has a problem.
+    assert sorted(Project.objects.values_list("title", flat=True)) == ["Depot", "Family hubs"]
+    assert not Milestone.objects.exists()
+    response = pmo.get(f"{url}problems.xlsx")
+    assert response["Content-Disposition"].endswith('filename="register - rows with problems.xlsx"')
+    workbook = openpyxl.load_workbook(io.BytesIO(response.content))
+    assert workbook.sheetnames == ["Projects", "Milestones"]
+    header = next(workbook["Projects"].iter_rows(values_only=True))
+    assert list(header) == ["Title", "Directorate", "Capital", "Problems"]
+    problems = [list(r) for r in workbook["Projects"].iter_rows(min_row=2, values_only=True)]
+    assert problems[0][:3] == ["Library hubs", "Place", "lots"]
+    assert problems[0][3].startswith("Capital: 'lots' is not an amount of money")
+    milestones = [list(r) for r in workbook["Milestones"].iter_rows(min_row=2, values_only=True)]
+    assert [row[:3] for row in milestones] == [
+        ["Library hubs", "First hub open", "31/03/2027"],
+        ["Depot", "Depot open", "31/13/2027"],
+    ]
+    assert all(row[3] for row in milestones)
+
+
+def test_the_corrected_rows_file_imports_its_columns_and_skips_the_problems(pmo):
+    url = checked(pmo, xlsx_file(SOME_BAD), "register.xlsx")
+    after(pmo, url, {"action": "import-valid"})
+    workbook = openpyxl.load_workbook(io.BytesIO(pmo.get(f"{url}problems.xlsx").content))
+    workbook["Projects"]["C2"] = "£500"
+    workbook["Milestones"]["C3"] = "31/12/2027"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+
+    again = checked(pmo, buffer.getvalue(), "register - rows with problems.xlsx")
+
+    page = pmo.get(again).content.decode()
+    assert "Columns skipped in Projects because they are not recognised: Problems." in page
+    post(pmo, again, {})
+    assert sorted(Project.objects.values_list("title", flat=True)) == [
+        "Depot",
+        "Family hubs",
+        "Library hubs",
+    ]
+    assert dict(Milestone.objects.values_list("project__title", "baseline_date")) == {
+        "Library hubs": datetime.date(2027, 3, 31),
+        "Depot": datetime.date(2027, 12, 31),
+    }
+
+
+def test_a_file_whose_every_row_has_a_problem_offers_no_partial_import(pmo):
+    url = checked(pmo, csv_file([["Title", "Directorate", "Capital"], ["Hub", "Place", "lots"]]))
+
+    page = pmo.get(url).content.decode()
+
+    assert "not an amount of money" in page
+    assert "without problems" not in page
+    post(pmo, url, {"action": "import-valid"})
+    assert Project.objects.count() == 0
+
+
+def test_a_file_with_no_problems_has_no_problems_download(pmo):
+    url = checked(pmo, csv_file(GOOD))
+
+    assert pmo.get(f"{url}problems.xlsx").status_code == 404

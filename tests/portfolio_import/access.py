@@ -45,6 +45,13 @@ ROUTES = [
         post=statuses(302, allowed=PMO_ONLY),
         kwargs=lambda world: {"pk": world["mapping_run"].pk},
     ),
+    # A download of the rows with problems: the world's run has no check yet.
+    Route(
+        "portfolio:import_problems",
+        get=statuses(404, allowed=PMO_ONLY),
+        post=statuses(405, refused=405),
+        kwargs=lambda world: {"pk": world["import_run"].pk},
+    ),
     # The template is a download: GET only (405 to a POST from anyone signed in).
     Route(
         "portfolio:import_template",

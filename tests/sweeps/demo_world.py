@@ -22,6 +22,7 @@ NOT_PAGES = {
     "portfolio:export_csv",
     "portfolio:export_xlsx",
     "portfolio:import_template",
+    "portfolio:import_problems",
     "portfolio:update_no_change",
     "prioritisation:ranking_export",
     "prioritisation:set_phase",
