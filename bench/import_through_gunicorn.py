@@ -32,6 +32,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.import_register import DEPARTMENTS, _workbook  # noqa: E402 (needs ROOT on the path)
 from bench.report_pack import set_up_database  # noqa: E402
+from tests.portfolio.import_files import post_form_values  # noqa: E402 (the browser's form)
 
 PASSWORD = "bench-password-not-for-real-use"  # noqa: S105 (a throwaway database)
 POLL_SECONDS = 1.0  # as the page's hx-trigger="every 1s"
@@ -200,9 +201,23 @@ def _run(requests, base: str, rows: int, worker_pid: int) -> dict:
         allow_redirects=False,
     )
     assert response.status_code == 302, response.text[:500]
-    run_url = base + response.headers["Location"]
+    columns_url = base + response.headers["Location"]
     figures["upload_request_seconds"] = round(seconds, 2)
-    print(f"  upload: {seconds:6.2f} s (the request: read, stage, enqueue)")
+    print(f"  upload: {seconds:6.2f} s (the request: read and stage the columns)")
+    page, seconds = timed("GET", columns_url)
+    figures["columns_page_seconds"] = round(seconds, 2)
+    print(f" columns: {seconds:6.2f} s to show the columns page, with each value to match")
+    response, seconds = timed(
+        "POST",
+        columns_url,
+        data=post_form_values(page.text),
+        headers={"Referer": columns_url},
+        allow_redirects=False,
+    )
+    assert response.status_code == 302, "the columns as guessed were refused"
+    run_url = base + response.headers["Location"]
+    figures["columns_request_seconds"] = round(seconds, 2)
+    print(f"   match: {seconds:6.2f} s (the request: apply the mapping, enqueue the check)")
 
     def follow(step: str) -> float:
         started = time.perf_counter()

@@ -442,11 +442,11 @@ class ResolveFlagForm(GovukFormMixin, forms.Form):
 
 class ImportUploadForm(GovukFormMixin, forms.Form):
     file = forms.FileField(
-        label="Benefits file (CSV or XLSX)",
+        label="Benefits file (CSV, XLSX or XLS)",
         help_text="One row per benefit, with one column per financial year for plan and "
         f"forecast. Up to {settings.IMPORT_MAX_UPLOAD_BYTES // (1024 * 1024)} MB.",
-        widget=forms.FileInput(attrs={"accept": ".xlsx,.csv"}),
-        error_messages={"required": "Choose a CSV or XLSX file of benefits to import"},
+        widget=forms.FileInput(attrs={"accept": ".xlsx,.xls,.csv"}),
+        error_messages={"required": "Choose a CSV, XLSX or XLS file of benefits to import"},
     )
 
     def clean_file(self):

@@ -1,62 +1,90 @@
-"""Import benefits with their profiles from CSV or XLSX.
+"""Import benefits with their profiles from CSV, XLSX or XLS.
 
-Preview first, with every row error named by row and column; then an
-all-or-nothing commit through the same service the form uses
-(services.benefit_create), so an imported benefit obeys every rule a typed
-one does. A recurring profile that looks cumulative (£1m, £2m, £3m) is not
+The same framework as the project import (portfolio/imports.py): the file is
+read by its safety checks (size, zip bombs, encodings, formulas with no
+stored result, .xls), its header row found and real-world headers accepted
+(portfolio.import_columns.SheetSpec), and each row fed through a
+django-import-export resource whose widgets are the project import's own.
+Each benefit is created through `services.benefit_create`, the form's own
+service, so an imported benefit obeys every rule a typed one does.
+
+The preview runs exactly that, in a transaction it rolls back, so its
+all-clear is what the import does; the import runs it again for real, all or
+nothing. A recurring profile that looks cumulative (£1m, £2m, £3m) is not
 guessed at: the preview shows the incremental reading and the user chooses.
 """
 
 from __future__ import annotations
 
 import base64
-import csv
 import datetime
-import io
 import re
 import secrets
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
-from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
+import tablib
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
+from import_export import fields, resources, widgets
 
 from benefits import money, services
-from benefits.models import (
-    BenefitStatus,
-    BenefitType,
-    Confidence,
-    Recurrence,
+from benefits.models import BenefitStatus, BenefitType, Confidence, FinancialBenefit, Recurrence
+from pmo.spreadsheets import normalise_header, parse_financial_year, parse_money
+from portfolio import imports as framework
+from portfolio.import_columns import ColumnSpec, SheetSpec
+from portfolio.models import MTFPCategory, Project, ProjectType, Service
+
+BENEFIT_COLUMNS = (
+    ColumnSpec(
+        "project",
+        "Project reference",
+        "TP-0001",
+        ("project", "project ref", "reference", "tp reference"),
+        required=True,
+    ),
+    ColumnSpec(
+        "title",
+        "Title",
+        "Reduce agency spend",
+        ("benefit", "benefit title", "benefit name", "saving"),
+        required=True,
+    ),
+    ColumnSpec("benefit_type", "Type", "Cashable saving", ("benefit type",), required=True),
+    ColumnSpec("recurrence", "Recurring or one-off", "Recurring", ("recurrence",), required=True),
+    ColumnSpec(
+        "mtfp_category",
+        "MTFP category",
+        "Service transformation",
+        ("mtfp savings category", "savings category"),
+        required=True,
+    ),
+    ColumnSpec(
+        "directorate",
+        "Benefiting directorate",
+        "Resources",
+        ("directorate", "department"),
+        required=True,
+    ),
+    ColumnSpec("saving_kind", "Transformation or efficiency", "Efficiency"),
+    ColumnSpec("is_disbenefit", "Dis-benefit", "No", ("disbenefit",)),
+    ColumnSpec("service", "Benefiting service", "Customer Services", ("service",)),
+    ColumnSpec("budget_code", "Budget code", "RES-1042", ("cost centre", "cost center")),
+    ColumnSpec("owner", "Benefit owner", "Name, username or email", ("owner",)),
+    ColumnSpec("baseline_value", "Baseline value", "£1,200,000", (), money=True),
+    ColumnSpec("baseline_date", "Baseline date", "01/04/2025"),
+    ColumnSpec("baseline_source", "Baseline source", "2025/26 budget book"),
+    ColumnSpec("confidence", "Confidence", "On track"),
+    ColumnSpec("status", "Status", "Identified", ("benefit status",)),
+    ColumnSpec("fte_proposed", "FTE proposed", "2.5", ("fte", "fte reduction proposed")),
 )
-from pmo.spreadsheets import normalise_header, parse_financial_year, parse_money, parse_uk_date
-from portfolio.models import Directorate, MTFPCategory, Project, ProjectType, Service
-
-User = get_user_model()
-
-TEMPLATE_HEADERS = [
-    ("Project reference", "TP-0001", True),
-    ("Title", "Reduce agency spend", True),
-    ("Type", "Cashable saving", True),
-    ("Recurring or one-off", "Recurring", True),
-    ("MTFP category", "Service transformation", True),
-    ("Benefiting directorate", "Resources", True),
-    ("Transformation or efficiency", "Efficiency", False),
-    ("Dis-benefit", "No", False),
-    ("Benefiting service", "Customer Services", False),
-    ("Budget code", "RES-1042", False),
-    ("Benefit owner", "username", False),
-    ("Baseline value", "£1,200,000", False),
-    ("Baseline date", "01/04/2025", False),
-    ("Baseline source", "2025/26 budget book", False),
-    ("Confidence", "On track", False),
-    ("Status", "Identified", False),
-    ("FTE proposed", "2.5", False),
+BENEFITS = SheetSpec("benefits", "Benefits", ("benefits", "benefit"), BENEFIT_COLUMNS, "title")
+TEMPLATE_HEADERS = [(c.header, c.guidance, c.required) for c in BENEFIT_COLUMNS] + [
     ("Plan 2026/27", "£250,000 (one column per year, incremental)", False),
     ("Forecast 2026/27", "£250,000 (optional; defaults to the plan)", False),
 ]
-REQUIRED = [h for h, _example, required in TEMPLATE_HEADERS if required]
 YEAR_HEADER = re.compile(r"^(plan|forecast)\s+(.+?)(?:\s*\((?:incremental)\))?$")
+READINGS = ("entered", "incremental")
 
 
 class ImportRefused(Exception):
@@ -111,6 +139,9 @@ class Preview:
     commit_errors: list[RowError] = field(default_factory=list)
     warnings: list[Warning] = field(default_factory=list)
     token: str = ""
+    # What the import runs again for real: the file's rows and year columns.
+    sheet: framework.Sheet | None = None
+    years: dict[str, tuple[str, int]] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -129,183 +160,213 @@ def b64decode(text: str) -> bytes:
     return base64.b64decode(text.encode("ascii"))
 
 
-def _table(name: str, content: bytes) -> list[list]:
-    if name.lower().endswith(".xlsx"):
-        from openpyxl import load_workbook
-
-        sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).worksheets[0]
-        return [list(row) for row in sheet.iter_rows(values_only=True)]
-    if name.lower().endswith(".csv"):
-        text = content.decode("utf-8-sig", errors="replace")
-        return [row for row in csv.reader(io.StringIO(text))]
-    raise ValueError("Upload a .csv or .xlsx file")
+# --- Widgets the project import does not have ------------------------------------
 
 
-def _choice(value, choices, column):
-    raw = normalise_header(value)
-    for key, label in choices:
-        if raw in (normalise_header(key), normalise_header(label)):
-            return key
-    allowed = ", ".join(label for _k, label in choices)
-    raise ValueError(f"'{value}' is not one of: {allowed}")
+class ProjectReferenceWidget(widgets.Widget):
+    def clean(self, value, row=None, **kwargs):
+        reference = framework.parse_reference(value or "")
+        project = Project.objects.filter(reference=reference).first() if reference else None
+        if project is None:
+            raise ValueError(f"No project has the reference '{value}'")
+        return project
 
 
-def read_benefits(name: str, content: bytes, *, today: datetime.date) -> Preview:
+class PostsWidget(widgets.Widget):
+    """A number of full-time posts, to two places."""
+
+    def clean(self, value, row=None, **kwargs):
+        if framework.is_blank(value):
+            return Decimal("0")
+        try:
+            return Decimal(str(value).strip()).quantize(Decimal("0.01"))
+        except InvalidOperation:
+            raise ValueError(f"'{value}' is not a number of posts") from None
+
+
+def _choice(attribute: str, choices, noun: str) -> fields.Field:
+    default = FinancialBenefit._meta.get_field(attribute).default
+    return fields.Field(
+        attribute=attribute,
+        column_name=attribute,
+        widget=framework.ChoiceWidget(choices, noun, blank=default),
+    )
+
+
+class BenefitResource(resources.ModelResource):
+    """One benefit a row, created through services.benefit_create with the
+    plan and forecast of the row's year columns."""
+
+    project = fields.Field(
+        attribute="project", column_name="project", widget=ProjectReferenceWidget()
+    )
+    title = framework.text_field("title")
+    benefit_type = _choice("benefit_type", BenefitType.choices, "benefit type")
+    recurrence = _choice("recurrence", Recurrence.choices, "recurring or one-off")
+    mtfp_category = _choice("mtfp_category", MTFPCategory.choices, "MTFP category")
+    saving_kind = _choice("saving_kind", ProjectType.choices, "transformation or efficiency")
+    directorate = fields.Field(
+        attribute="directorate",
+        column_name="directorate",
+        widget=framework.DirectorateWidget(None, unknown="No directorate is called '{}'"),
+    )
+    is_disbenefit = fields.Field(
+        attribute="is_disbenefit", column_name="is_disbenefit", widget=framework.YesNoWidget()
+    )
+    service = fields.Field(
+        attribute="service",
+        column_name="service",
+        widget=framework.NamedWidget(Service, "service"),
+    )
+    budget_code = framework.text_field("budget_code")
+    owner = fields.Field(
+        attribute="owner",
+        column_name="owner",
+        widget=framework.PersonWidget(None, unknown="No user is called '{}'"),
+    )
+    baseline_value = fields.Field(
+        attribute="baseline_value", column_name="baseline_value", widget=framework.MoneyWidget()
+    )
+    baseline_date = fields.Field(
+        attribute="baseline_date", column_name="baseline_date", widget=framework.UKDateWidget()
+    )
+    baseline_source = framework.text_field("baseline_source")
+    confidence = _choice("confidence", Confidence.choices, "confidence")
+    status = _choice("status", BenefitStatus.choices, "benefit status")
+    fte_proposed = fields.Field(
+        attribute="fte_proposed", column_name="fte_proposed", widget=PostsWidget()
+    )
+
+    class Meta:
+        model = FinancialBenefit
+        fields = [c.key for c in BENEFIT_COLUMNS]
+        skip_diff = True
+
+    def __init__(self, *, by, sheet, years, today, readings=None, warnings=None):
+        super().__init__()
+        self.by = by
+        self.sheet = sheet
+        self.years = years  # column key -> ('plan' or 'forecast', year)
+        self.valid_years = money.mtfp_years(today)
+        self.readings = readings
+        self.warned = {w.row: w for w in warnings or ()}
+        self.parsed: list[ParsedRow] = []
+        directorates = framework.Directorates()
+        directory = framework.PeopleDirectory()
+        self.fields["directorate"].widget.directorates = directorates
+        self.fields["owner"].widget.directory = directory
+
+    def get_instance(self, instance_loader, row):
+        return None  # every row is a new benefit
+
+    def import_field(self, field, instance, row, is_m2m=False, **kwargs):
+        if not framework.is_blank(row.get(field.column_name)):
+            super().import_field(field, instance, row, is_m2m=is_m2m, **kwargs)
+
+    def import_instance(self, instance, row, **kwargs):
+        errors = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        for column in BENEFIT_COLUMNS:
+            if column.required and framework.is_blank(row.get(column.key)):
+                errors.setdefault(column.key, [f"Enter the {column.header.lower()}"])
+        instance._plan, instance._forecast = {}, {}
+        for key, (measure, year) in self.years.items():
+            try:
+                amount = self._amount(row.get(key), year, instance.is_disbenefit)
+            except ValueError as exc:
+                errors[key] = [str(exc)]
+                continue
+            if amount is not None:
+                (instance._plan if measure == "plan" else instance._forecast)[year] = amount
+        if not instance._plan and not any(
+            self.years[k][0] == "plan" for k in errors if k in self.years
+        ):
+            errors["plan"] = ["Enter a plan for at least one year (columns such as 'Plan 2026/27')"]
+        if errors:
+            raise ValidationError(errors)
+
+    def _amount(self, value, year: int, disbenefit: bool) -> Decimal | None:
+        if framework.is_blank(value):
+            return None
+        amount = parse_money(value)
+        if year not in self.valid_years:
+            first, last = self.valid_years[0], self.valid_years[-1]
+            raise ValueError(
+                f"{money.fy_label(year)} is outside the MTFP range "
+                f"({money.fy_label(first)} to {money.fy_label(last)})"
+            )
+        if amount < 0 and not disbenefit:
+            raise ValueError("Enter an amount of £0 or more, or mark the benefit as a dis-benefit")
+        return amount
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        if import_validation_errors:
+            raise ValidationError(import_validation_errors)
+
+    def save_instance(self, instance, is_create, row, **kwargs):
+        number = int(row[framework.ROW])
+        plan, forecast = instance._plan, instance._forecast or None
+        warning = self.warned.get(number)
+        if warning and self.readings.get(str(number)) == "incremental":
+            plan = warning.reading
+            if forecast is not None and money.looks_cumulative(forecast):
+                forecast = money.looks_cumulative(forecast).incremental
+        chosen = {
+            f.attribute: getattr(instance, f.attribute)
+            for f in self.get_import_fields()
+            if f.column_name in self.sheet.headers
+        }
+        for required in ("project", "directorate"):
+            chosen.setdefault(required, getattr(instance, required, None))
+        services.benefit_create(by=self.by, plan=plan, forecast=forecast, **chosen)
+        self.parsed.append(ParsedRow(number, chosen, dict(sorted(plan.items())), forecast))
+
+
+# --- Reading, previewing and importing ---------------------------------------------
+
+
+def read_benefits(name: str, content: bytes, *, today: datetime.date, by) -> Preview:
+    """Check every row as the import will, and roll it back."""
     preview = Preview()
     try:
-        table = _table(name, content)
-    except Exception as exc:  # a corrupt workbook raises many kinds of error
-        preview.errors.append(RowError(1, "", f"The file could not be read: {exc}"))
+        tables = framework.check_upload_is_safe(name, content)
+    except framework.ImportRefused as refusal:
+        preview.errors.append(RowError(1, "", str(refusal)))
         return preview
-    table = [r for r in table if any(c not in (None, "") for c in r)]
-    if not table:
-        preview.errors.append(RowError(1, "", "The file is empty"))
+    sheet = _sheet(tables, preview)
+    if sheet is None:
         return preview
-    headers = [normalise_header(h) for h in table[0]]
-    original = {normalise_header(h): str(h) for h in table[0] if h}
-    missing = [h for h in REQUIRED if normalise_header(h) not in headers]
-    for header in missing:
-        preview.errors.append(RowError(1, header, f"The column '{header}' is missing"))
-    year_columns: dict[int, tuple[str, int]] = {}
-    for index, header in enumerate(headers):
-        match = YEAR_HEADER.match(header)
-        if match:
-            try:
-                year = parse_financial_year(match[2])
-            except ValueError as exc:
-                preview.errors.append(RowError(1, original.get(header, header), str(exc)))
-                continue
-            year_columns[index] = (match[1], year)
-    if missing:
-        return preview
-    projects = {p.reference.upper(): p for p in Project.objects.all()}
-    directorates = {normalise_header(d.name): d for d in Directorate.objects.all()}
-    services_by_name = {normalise_header(s.name): s for s in Service.objects.all()}
-    users = {u.username.lower(): u for u in User.objects.all()}
-    valid_years = money.mtfp_years(today)
-    for number, values in enumerate(table[1:], start=2):
-        cells = dict(zip(headers, values, strict=False))
-        errors: list[RowError] = []
-
-        def cell(header, _cells=cells):
-            value = _cells.get(normalise_header(header))
-            return "" if value is None else (value.strip() if isinstance(value, str) else value)
-
-        def fail(header, message, _number=number, _errors=errors):
-            _errors.append(RowError(_number, header, message))
-
-        fields: dict = {}
-        project = projects.get(str(cell("Project reference")).upper())
-        if project is None:
-            fail("Project reference", f"No project has the reference '{cell('Project reference')}'")
-        fields["project"] = project
-        fields["title"] = str(cell("Title"))
-        if not fields["title"]:
-            fail("Title", "Enter the benefit's title")
-        for header, name, choices in (
-            ("Type", "benefit_type", BenefitType.choices),
-            ("Recurring or one-off", "recurrence", Recurrence.choices),
-            ("MTFP category", "mtfp_category", MTFPCategory.choices),
-            ("Transformation or efficiency", "saving_kind", ProjectType.choices),
-            ("Confidence", "confidence", Confidence.choices),
-            ("Status", "status", BenefitStatus.choices),
-        ):
-            value = cell(header)
-            if value in ("", None):
-                continue
-            try:
-                fields[name] = _choice(value, choices, header)
-            except ValueError as exc:
-                fail(header, str(exc))
-        directorate = directorates.get(normalise_header(cell("Benefiting directorate")))
-        if directorate is None:
-            fail(
-                "Benefiting directorate",
-                f"No directorate is called '{cell('Benefiting directorate')}'",
+    preview.sheet = sheet
+    with transaction.atomic():
+        resource = _run(preview, today=today, by=by, readings={})
+        transaction.set_rollback(True)
+    preview.rows = resource.parsed
+    for parsed in preview.rows:
+        recurring = parsed.fields.get("recurrence", Recurrence.RECURRING) == Recurrence.RECURRING
+        reading = money.looks_cumulative(parsed.plan) if recurring else None
+        if reading:
+            preview.warnings.append(
+                Warning(
+                    parsed.row,
+                    parsed.fields["title"],
+                    reading.kind,
+                    parsed.plan,
+                    reading.incremental,
+                )
             )
-        fields["directorate"] = directorate
-        if cell("Benefiting service"):
-            service = services_by_name.get(normalise_header(cell("Benefiting service")))
-            if service is None:
-                fail("Benefiting service", f"No service is called '{cell('Benefiting service')}'")
-            fields["service"] = service
-        fields["is_disbenefit"] = normalise_header(cell("Dis-benefit")) in ("yes", "y", "true", "1")
-        fields["budget_code"] = str(cell("Budget code") or "")
-        if cell("Benefit owner"):
-            owner = users.get(str(cell("Benefit owner")).lower())
-            if owner is None:
-                fail("Benefit owner", f"No user has the username '{cell('Benefit owner')}'")
-            fields["owner"] = owner
-        if cell("Baseline value") not in ("", None):
-            try:
-                fields["baseline_value"] = parse_money(cell("Baseline value"))
-            except ValueError as exc:
-                fail("Baseline value", str(exc))
-        if cell("Baseline date") not in ("", None):
-            try:
-                fields["baseline_date"] = parse_uk_date(cell("Baseline date"))
-            except ValueError as exc:
-                fail("Baseline date", str(exc))
-        fields["baseline_source"] = str(cell("Baseline source") or "")
-        if cell("FTE proposed") not in ("", None):
-            try:
-                fields["fte_proposed"] = Decimal(str(cell("FTE proposed"))).quantize(
-                    Decimal("0.01")
-                )
-            except ArithmeticError:
-                fail("FTE proposed", f"'{cell('FTE proposed')}' is not a number of posts")
-        plan: dict[int, Decimal] = {}
-        forecast: dict[int, Decimal] = {}
-        for index, (measure, year) in year_columns.items():
-            raw = values[index] if index < len(values) else None
-            if raw in (None, ""):
-                continue
-            header = original.get(headers[index], headers[index])
-            try:
-                amount = parse_money(raw)
-            except ValueError as exc:
-                fail(header, str(exc))
-                continue
-            if year not in valid_years:
-                fail(
-                    header,
-                    f"{money.fy_label(year)} is outside the MTFP range "
-                    f"({money.fy_label(valid_years[0])} to {money.fy_label(valid_years[-1])})",
-                )
-                continue
-            if amount < 0 and not fields["is_disbenefit"]:
-                fail(header, "Enter an amount of £0 or more, or mark the benefit as a dis-benefit")
-                continue
-            (plan if measure == "plan" else forecast)[year] = amount
-        if not plan:
-            fail("Plan", "Enter a plan for at least one year (columns such as 'Plan 2026/27')")
-        preview.errors.extend(errors)
-        if errors:
-            continue
-        parsed = ParsedRow(number, fields, plan, forecast or None)
-        preview.rows.append(parsed)
-        if fields.get("recurrence", Recurrence.RECURRING) == Recurrence.RECURRING:
-            reading = money.looks_cumulative(plan)
-            if reading:
-                preview.warnings.append(
-                    Warning(
-                        number,
-                        fields["title"],
-                        reading.kind,
-                        dict(sorted(plan.items())),
-                        reading.incremental,
-                    )
-                )
     return preview
 
 
-def commit(preview: Preview, *, readings: dict[str, str], by) -> list:
+def commit(preview: Preview, *, readings: dict[str, str], by, today: datetime.date) -> list:
     """Create every row or none. `readings` maps a warned row number to
     'entered' (keep the figures as incremental) or 'incremental' (use the
     incremental reading)."""
     errors = list(preview.errors)
     for warning in preview.warnings:
-        if readings.get(str(warning.row)) not in ("entered", "incremental"):
+        if readings.get(str(warning.row)) not in READINGS:
             errors.append(
                 RowError(
                     warning.row,
@@ -316,30 +377,106 @@ def commit(preview: Preview, *, readings: dict[str, str], by) -> list:
             )
     if errors:
         raise ImportRefused(errors)
-    warned = {w.row: w for w in preview.warnings}
-    created = []
-    try:
-        with transaction.atomic():
-            for parsed in preview.rows:
-                plan = parsed.plan
-                forecast = parsed.forecast
-                warning = warned.get(parsed.row)
-                if warning and readings.get(str(parsed.row)) == "incremental":
-                    plan = warning.reading
-                    if forecast is not None and money.looks_cumulative(forecast):
-                        forecast = money.looks_cumulative(forecast).incremental
-                try:
-                    created.append(
-                        services.benefit_create(
-                            by=by, plan=plan, forecast=forecast, **parsed.fields
-                        )
-                    )
-                except ValidationError as exc:
-                    for key, messages in exc.message_dict.items():
-                        for message in messages:
-                            errors.append(RowError(parsed.row, key.replace("_", " "), message))
-            if errors:
-                raise ImportRefused(errors)
-    except ImportRefused:
-        raise
-    return created
+    with transaction.atomic():
+        attempt = Preview(sheet=preview.sheet, years=preview.years, warnings=preview.warnings)
+        resource = _run(attempt, today=today, by=by, readings=readings)
+        if attempt.errors:
+            transaction.set_rollback(True)
+            raise ImportRefused(attempt.errors)
+    return [parsed.row for parsed in resource.parsed]
+
+
+def _sheet(tables, preview: Preview) -> framework.Sheet | None:
+    """The first table with our headers: its rows by our keys, and its
+    'Plan 2026/27' and 'Forecast 2026/27' columns."""
+    for table_name, rows in tables:
+        for index, row in enumerate(rows[: framework.HEADER_SEARCH_ROWS]):
+            if BENEFITS.recognised(row) >= 2:
+                return _build(table_name, index, rows, preview)
+    preview.errors.append(
+        RowError(
+            1,
+            "",
+            "No benefits were found: the first rows must be column headers such as "
+            "Project reference and Title (the table below lists them)",
+        )
+    )
+    return None
+
+
+def _build(table_name: str, index: int, rows, preview: Preview) -> framework.Sheet | None:
+    positions: dict[str, int] = {}
+    headers: dict[str, str] = {}
+    for position, cell in enumerate(rows[index]):
+        header = " ".join(str(cell).split())
+        key, _unit = BENEFITS.match(header)
+        match = YEAR_HEADER.match(normalise_header(header))
+        if match:
+            try:
+                year = parse_financial_year(match[2])
+            except ValueError as exc:
+                preview.errors.append(RowError(index + 1, header, str(exc)))
+                continue
+            key = f"{match[1]}:{year}"
+            preview.years[key] = (match[1], year)
+        if key and key not in positions:
+            positions[key] = position
+            headers[key] = header
+    for column in BENEFIT_COLUMNS:
+        if column.required and column.key not in positions:
+            preview.errors.append(
+                RowError(index + 1, column.header, f"The column '{column.header}' is missing")
+            )
+    if preview.errors:
+        return None
+    data = []
+    for number, cells in enumerate(rows[index + 1 :], start=index + 2):
+        values = {
+            key: framework.clean_text(cells[p]) if p < len(cells) else ""
+            for key, p in positions.items()
+        }
+        if any(values.values()):
+            data.append((number, values))
+    return framework.Sheet("benefits", table_name or "Benefits", headers, data)
+
+
+def _run(preview: Preview, *, today, by, readings) -> BenefitResource:
+    sheet = preview.sheet
+    keys = list(sheet.headers)
+    dataset = tablib.Dataset(headers=[framework.ROW, *keys])
+    for number, values in sheet.rows:
+        dataset.append([number, *[values.get(k, "") for k in keys]])
+    resource = BenefitResource(
+        by=by,
+        sheet=sheet,
+        years=preview.years,
+        today=today,
+        readings=readings,
+        warnings=preview.warnings,
+    )
+    result = resource.import_data(dataset, dry_run=False, use_transactions=True, raise_errors=False)
+    numbers = [number for number, _ in sheet.rows]
+    for invalid in result.invalid_rows:
+        for key, messages in invalid.error_dict.items():
+            column = _column(sheet, key)
+            for message in messages:
+                message = framework.plain_message(message, column or "value")
+                preview.errors.append(RowError(numbers[invalid.number - 1], column, message))
+    for index, row_errors in result.row_errors():
+        for error in row_errors:
+            preview.errors.append(RowError(numbers[index - 1], "", str(error.error)))
+    preview.errors.sort(key=lambda e: e.row)
+    return resource
+
+
+def _column(sheet: framework.Sheet, key: str) -> str:
+    """The file's header for an error's field; a service rule's field may
+    have no column of its own."""
+    if key == NON_FIELD_ERRORS:
+        return ""
+    if key in sheet.headers:
+        return sheet.headers[key]
+    if key == "plan":
+        return "Plan"
+    known = {c.key: c.header for c in BENEFIT_COLUMNS}
+    return known.get(key, key.replace("_", " "))

@@ -764,7 +764,7 @@ def import_benefits(request):
             messages.error(request, "The preview has expired: upload the file again")
             return redirect("benefits:import")
         preview = imports.read_benefits(
-            stored["name"], imports.b64decode(stored["content"]), today=_today()
+            stored["name"], imports.b64decode(stored["content"]), today=_today(), by=request.user
         )
         preview.token = token
         readings = {
@@ -773,7 +773,7 @@ def import_benefits(request):
             if key.startswith("reading_")
         }
         try:
-            created = imports.commit(preview, readings=readings, by=request.user)
+            created = imports.commit(preview, readings=readings, by=request.user, today=_today())
         except imports.ImportRefused as exc:
             preview.commit_errors = exc.errors
         else:
@@ -787,7 +787,7 @@ def import_benefits(request):
         if form.is_valid():
             upload = form.cleaned_data["file"]
             content = upload.read()
-            preview = imports.read_benefits(upload.name, content, today=_today())
+            preview = imports.read_benefits(upload.name, content, today=_today(), by=request.user)
             token = imports.new_token()
             request.session["benefits_import"] = {
                 "token": token,

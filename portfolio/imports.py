@@ -710,8 +710,16 @@ class YesNoWidget(widgets.Widget):
 
 
 class PersonWidget(widgets.Widget):
-    def __init__(self, directory: PeopleDirectory):
+    """`unknown` says what to do about a name no one has ('{}' is the name):
+    the project import offers to add them."""
+
+    def __init__(
+        self,
+        directory: PeopleDirectory | None,
+        unknown: str = "'{}' is not a known person: choose to add them, or correct the name",
+    ):
         self.directory = directory
+        self.unknown = unknown
         super().__init__()
 
     def clean(self, value, row=None, **kwargs):
@@ -719,15 +727,18 @@ class PersonWidget(widgets.Widget):
             return None
         person = self.directory.find(value)
         if person is None:
-            raise ValueError(
-                f"'{value}' is not a known person: choose to add them, or correct the name"
-            )
+            raise ValueError(self.unknown.format(value))
         return person
 
 
 class DirectorateWidget(widgets.Widget):
-    def __init__(self, directorates: Directorates | None):
+    def __init__(
+        self,
+        directorates: Directorates | None,
+        unknown: str = "'{}' is not a known directorate: choose to add it, or correct the name",
+    ):
         self.directorates = directorates
+        self.unknown = unknown
         super().__init__()
 
     def clean(self, value, row=None, **kwargs):
@@ -735,9 +746,7 @@ class DirectorateWidget(widgets.Widget):
             return None
         directorate = self.directorates.find(value)
         if directorate is None:
-            raise ValueError(
-                f"'{value}' is not a known directorate: choose to add it, or correct the name"
-            )
+            raise ValueError(self.unknown.format(value))
         return directorate
 
 
@@ -1679,7 +1688,9 @@ def _import_sheet(resource, sheet: Sheet, outcome: ImportOutcome) -> dict[int, P
         for attribute, messages in invalid.error_dict.items():
             column = sheet.header_for(attribute) if sheet.has_column(attribute) else "(whole row)"
             for message in messages:
-                outcome.errors.append(RowError(sheet.name, number, column, _plain(message, column)))
+                outcome.errors.append(
+                    RowError(sheet.name, number, column, plain_message(message, column))
+                )
     for index, errors in result.row_errors():
         for error in errors:
             message = str(error.error)
@@ -1701,7 +1712,7 @@ DJANGO_MISSING = {
 }
 
 
-def _plain(message: str, column: str) -> str:
+def plain_message(message: str, column: str) -> str:
     if message in DJANGO_MISSING:
         return f"Enter the {column.lower()}"
     return message

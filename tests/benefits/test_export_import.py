@@ -253,7 +253,9 @@ def test_a_clean_file_imports_every_row(client_as, project):
     assert (b.benefit_type, b.recurrence) == ("income", "one_off")
 
 
-def test_a_row_refused_at_commit_rolls_back_the_rows_before_it(client_as, project):
+def test_a_row_the_service_refuses_is_found_by_the_preview_and_nothing_is_imported(
+    client_as, project
+):
     from tests.portfolio.factories import ServiceFactory
 
     elsewhere = ServiceFactory(name="Parking Services")  # in another directorate
@@ -285,10 +287,86 @@ def test_a_row_refused_at_commit_rolls_back_the_rows_before_it(client_as, projec
             ],
         ],
     )
-    assert response.context["preview"].ok  # only the service rule can see this one
+    # Only the service's rule sees this one: the preview runs it, and rolls back.
+    errors = [(e.row, e.column, e.message) for e in response.context["preview"].errors]
+    assert errors == [(3, "Benefiting service", "Choose a service in the benefiting directorate")]
+    assert "Nothing was imported" in response.text
     refused = client.post(
         "/benefits/import/", {"commit": "1", "token": response.context["preview"].token}
     )
     assert "Choose a service in the benefiting directorate" in refused.text
     assert "Row 3" in refused.text
+    assert not FinancialBenefit.objects.exists()
+
+
+def test_a_finance_workbook_with_a_title_row_and_its_own_headers_imports(client_as, project):
+    from tests.portfolio.factories import UserFactory
+
+    UserFactory(username="s.okafor", first_name="Sam", last_name="Okafor")
+    client = client_as(Role.FINANCE)
+    response = _upload(
+        client,
+        [
+            ["Savings tracker, December 2026"],
+            [],
+            [
+                "Project",
+                "Benefit",
+                "Type",
+                "Recurrence",
+                "Savings category",
+                "Department",
+                "Owner",
+                "FTE",
+                f"Plan {fy_label(FY)}",
+            ],  # fmt: skip
+            [
+                project.reference,
+                "Agency spend",
+                "Cashable saving",
+                "Recurring",
+                "Procurement",
+                "RESOURCES",
+                "Sam Okafor",
+                "1.5",
+                "£12,500.50",
+            ],  # fmt: skip
+        ],
+        name="tracker.xlsx",
+    )
+
+    preview = response.context["preview"]
+    assert preview.errors == []
+    client.post("/benefits/import/", {"commit": "1", "token": preview.token})
+    benefit = FinancialBenefit.objects.get()
+    assert (benefit.title, benefit.owner.username, benefit.fte_proposed) == (
+        "Agency spend",
+        "s.okafor",
+        Decimal("1.50"),
+    )
+    assert dict(benefit.years.values_list("year", "plan")) == {FY: Decimal("12500.50")}
+
+
+def test_blank_and_unknown_cells_are_named_by_row_and_column(client_as, project):
+    response = _upload(
+        client_as(Role.FINANCE),
+        [
+            HEADER[:6] + ["Benefit owner", f"Plan {fy_label(FY)}"],
+            [
+                project.reference,
+                "",
+                "Cashable saving",
+                "Recurring",
+                "Procurement",
+                "Nowhere",
+                "Nobody",
+                "100",
+            ],  # fmt: skip
+        ],
+    )
+
+    errors = [(e.row, e.column, e.message) for e in response.context["preview"].errors]
+    assert (2, "Benefiting directorate", "No directorate is called 'Nowhere'") in errors
+    assert (2, "Benefit owner", "No user is called 'Nobody'") in errors
+    assert (2, "Title", "Enter the title") in errors
     assert not FinancialBenefit.objects.exists()
