@@ -366,11 +366,22 @@ class StatusUpdate(models.Model):
         return {name: getattr(self, name) for name in self.CARRIED_FIELDS}
 
 
+def overdue_milestone(as_at: datetime.date) -> Q:
+    """THE definition of an overdue milestone, as at a day: forecast before
+    it and not achieved by then. The dashboard, a project's milestones and
+    timeline, the notices, the honesty rule and the monthly pack (as at the
+    month's end, when a milestone achieved since still counts) all read it."""
+    return Q(forecast_date__lt=as_at) & (Q(actual_date__isnull=True) | Q(actual_date__gt=as_at))
+
+
 class MilestoneQuerySet(models.QuerySet):
-    def overdue(self, today: datetime.date | None = None):
-        return self.filter(
-            actual_date__isnull=True, forecast_date__lt=today or timezone.localdate()
-        )
+    def overdue(self, as_at: datetime.date | None = None):
+        return self.filter(overdue_milestone(as_at or timezone.localdate()))
+
+    def with_overdue(self, as_at: datetime.date | None = None):
+        """Each milestone with `is_overdue` as at the day, by the same rule."""
+        rule = overdue_milestone(as_at or timezone.localdate())
+        return self.annotate(is_overdue=models.ExpressionWrapper(rule, models.BooleanField()))
 
 
 class Milestone(models.Model):
@@ -401,10 +412,6 @@ class Milestone(models.Model):
     def slippage_days(self) -> int:
         """Days late against baseline: actual if achieved, else forecast."""
         return ((self.actual_date or self.forecast_date) - self.baseline_date).days
-
-    def is_overdue(self, today: datetime.date | None = None) -> bool:
-        today = today or timezone.localdate()
-        return self.actual_date is None and self.forecast_date < today
 
 
 class RaidStatus(models.TextChoices):

@@ -19,7 +19,6 @@ from collections import Counter
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Q
 from django.utils import timezone
 
 from pmo.charts import BASE_LAYOUT, PALETTE, RAG_COLOURS, bar_figure
@@ -29,7 +28,6 @@ from portfolio.models import (
     REPORTING_STAGES,
     Gate,
     GateDecision,
-    Milestone,
     Project,
     RaidStatus,
     Risk,
@@ -37,7 +35,7 @@ from portfolio.models import (
     StatusUpdate,
 )
 from portfolio.rag import RAG, SCALES, SEVERITY, rag_label
-from portfolio.selectors import stage_counts
+from portfolio.selectors import overdue_milestones, stage_counts
 
 TOP_RISKS = 10
 NO_UPDATE = "No update"
@@ -465,13 +463,8 @@ class _PortfolioFacts:
         red.sort(key=lambda r: (-SEVERITY[r["confidence"]], r["reference"]))
 
         overdue = []
-        for m in (
-            Milestone.objects.filter(
-                project__stage__in=REPORTING_STAGES, forecast_date__lt=self.as_at
-            )
-            .filter(Q(actual_date__isnull=True) | Q(actual_date__gt=self.as_at))
-            .values("project_id", "title", "baseline_date", "forecast_date")
-            .order_by("forecast_date", "pk")
+        for m in overdue_milestones(self.as_at).values(
+            "project_id", "title", "baseline_date", "forecast_date"
         ):
             overdue.append(
                 {

@@ -387,14 +387,14 @@ def worst_red_projects(limit: int) -> QuerySet[Project]:
 
 
 def timeline_lanes(milestones, gates, today: datetime.date) -> list[dict]:
-    """A project's milestones and gates in date order, one lane each, for
-    its timeline chart and the table beside it."""
+    """A project's milestones (from `with_overdue(today)`) and gates in date
+    order, one lane each, for its timeline chart and the table beside it."""
     lanes = []
     for m in milestones:
         if m.actual_date:
             status = "Achieved"
         else:
-            status = "Overdue" if m.is_overdue(today) else "Planned"
+            status = "Overdue" if m.is_overdue else "Planned"
         lanes.append(
             {
                 "label": m.title,
@@ -419,10 +419,10 @@ def timeline_lanes(milestones, gates, today: datetime.date) -> list[dict]:
     return sorted(lanes, key=lambda lane: (lane["date"], lane["kind"], lane["label"]))
 
 
-def overdue_milestones(today: datetime.date | None = None, projects=None) -> QuerySet[Milestone]:
-    """Open milestones forecast before today, soonest first, of reporting
-    projects (or of the given projects)."""
-    milestones = Milestone.objects.overdue(today)
+def overdue_milestones(as_at: datetime.date | None = None, projects=None) -> QuerySet[Milestone]:
+    """Milestones overdue as at the day (today unless given), soonest first,
+    of reporting projects (or of the given projects)."""
+    milestones = Milestone.objects.overdue(as_at)
     if projects is None:
         milestones = milestones.filter(project__stage__in=REPORTING_STAGES)
     else:

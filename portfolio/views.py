@@ -452,9 +452,7 @@ def _updates_context(project, period) -> dict:
 
 def _milestones_context(project) -> dict:
     today = timezone.localdate()
-    milestones = list(project.milestones.all())
-    for milestone in milestones:
-        milestone.overdue = milestone.is_overdue(today)
+    milestones = list(project.milestones.with_overdue(today))
     timeline = selectors.timeline_lanes(milestones, project.gate_decisions.all(), today)
     return {
         "milestones": milestones,

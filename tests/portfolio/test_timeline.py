@@ -14,26 +14,37 @@ from tests.portfolio.factories import GateDecisionFactory, MilestoneFactory, Pro
 TODAY = datetime.date(2026, 12, 5)
 
 
+@pytest.mark.django_db
 def test_lanes_are_in_date_order_with_each_milestone_s_status_and_baseline():
-    late = MilestoneFactory.build(
+    project = ProjectFactory()
+    MilestoneFactory(
+        project=project,
         title="Go live",
         baseline_date=datetime.date(2026, 10, 1),
         forecast_date=datetime.date(2026, 11, 20),
     )
-    done = MilestoneFactory.build(
+    MilestoneFactory(
+        project=project,
         title="Contract signed",
         baseline_date=datetime.date(2026, 6, 1),
         forecast_date=datetime.date(2026, 6, 1),
         actual_date=datetime.date(2026, 6, 10),
     )
+    MilestoneFactory(
+        project=project,
+        title="Training",
+        baseline_date=datetime.date(2027, 1, 1),
+        forecast_date=datetime.date(2027, 1, 10),
+    )
     gate = GateDecisionFactory.build(
         gate=1, decision=GateOutcome.APPROVED, decided_on=datetime.date(2026, 5, 1)
     )
-    lanes = timeline_lanes([late, done], [gate], TODAY)
+    lanes = timeline_lanes(project.milestones.with_overdue(TODAY), [gate], TODAY)
     assert [(lane["label"], lane["status"]) for lane in lanes] == [
         (gate.get_gate_display(), "Gate decided"),
         ("Contract signed", "Achieved"),
         ("Go live", "Overdue"),
+        ("Training", "Planned"),
     ]
     assert lanes[2]["baseline"] == datetime.date(2026, 10, 1)
 

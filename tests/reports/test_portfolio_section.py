@@ -207,3 +207,37 @@ def test_the_section_reads_a_fixed_number_of_queries_whatever_the_portfolio_size
 def test_it_has_no_section_for_the_other_packs():
     assert reporting.pack_sections("clt", OCTOBER) == []
     assert reporting.pack_sections("benefits", OCTOBER) == []
+
+
+@pytest.mark.django_db
+def test_the_pack_the_dashboard_and_the_project_page_read_one_rule_for_overdue():
+    from portfolio.models import Milestone
+    from portfolio.selectors import overdue_milestones
+
+    project = ProjectFactory(stage=Stage.DELIVERY)
+    late_then_done = MilestoneFactory(
+        project=project,
+        title="Done in November",
+        forecast_date=datetime.date(2026, 10, 20),
+        actual_date=datetime.date(2026, 11, 5),
+    )
+    still_open = MilestoneFactory(
+        project=project, title="Still open", forecast_date=datetime.date(2026, 10, 10)
+    )
+    MilestoneFactory(
+        project=project,
+        forecast_date=datetime.date(2026, 10, 20),
+        actual_date=datetime.date(2026, 10, 19),
+    )
+    month_end = datetime.date(2026, 10, 31)
+    today = datetime.date(2026, 12, 7)
+
+    in_pack = [m["milestone"] for m in _sections()["portfolio-exceptions"].context["overdue"]]
+
+    assert in_pack == [m.title for m in overdue_milestones(month_end)]
+    assert in_pack == ["Still open", "Done in November"]
+    # Today, the one achieved in November is no longer overdue, anywhere.
+    assert list(overdue_milestones(today)) == [still_open]
+    flags = {m.pk: m.is_overdue for m in Milestone.objects.with_overdue(today)}
+    assert flags[still_open.pk] and not flags[late_then_done.pk]
+    assert sum(flags.values()) == Milestone.objects.overdue(today).count() == 1
