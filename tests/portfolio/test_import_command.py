@@ -96,3 +96,32 @@ def test_new_names_are_kept_as_written_and_matched_in_any_case(tmp_path):
     assert Directorate.objects.filter(name__in=["HMRC", "MOD"]).count() == 2
     (person,) = {p.project_manager for p in Project.objects.all()}
     assert person.get_full_name() == "DANA WHITFIELD"  # as first written, not 'Dana Whitfield'
+
+
+def test_a_mapping_saved_on_the_columns_page_matches_the_file(tmp_path):
+    from portfolio.models import SavedMapping
+
+    DirectorateFactory(name="Place")
+    path = tmp_path / "return.csv"
+    path.write_bytes(
+        csv_file([["Scheme", "Department", "Phase"], ["Depot", "Place", "Early planning"]])
+    )
+    SavedMapping.objects.create(
+        name="Monthly return",
+        saved_by=UserFactory(),
+        mapping={
+            "columns": {"projects": {"scheme": {"key": "title", "unit": "£", "month": ""}}},
+            "values": {"projects": {"stage": {"early planning": "Idea"}}},
+            "day_first": True,
+            "as_at": "",
+        },
+    )
+
+    with pytest.raises(CommandError, match="1 problem in return.csv"):
+        call(path)  # from the headers alone, 'Scheme' is no column: no Title
+    out, _ = call(path, "--mapping", "Monthly return")
+
+    assert "Projects row 2: created TP-0001 Depot" in out
+    assert Project.objects.get().stage == "idea"
+    with pytest.raises(CommandError, match="No mapping is saved as 'Other' \\(saved: Monthly"):
+        call(path, "--mapping", "Other")

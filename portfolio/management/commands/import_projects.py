@@ -1,8 +1,10 @@
-"""import_projects FILE [--dry-run] [--create-unknown] [--user USERNAME]
+"""import_projects FILE [--dry-run] [--create-unknown] [--user USERNAME] [--mapping NAME]
 
 The operator's way in for the project spreadsheet: the same reading, checks
-and all-or-nothing import as /projects/import/. Prints what it would do (with
---dry-run) or did; exits non-zero listing every problem by row and column.
+and all-or-nothing import as /projects/import/. The columns are matched from
+their headers, or by a mapping saved on the columns page (--mapping), as the
+page would start. Prints what it would do (with --dry-run) or did; exits
+non-zero listing every problem by row and column.
 """
 
 from pathlib import Path
@@ -11,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from portfolio import import_mapping, imports
+from portfolio.models import SavedMapping
 
 
 class Command(BaseCommand):
@@ -27,8 +30,19 @@ class Command(BaseCommand):
             help="Add people and directorates the file names that the register lacks.",
         )
         parser.add_argument("--user", help="Username recorded as the importer in history.")
+        parser.add_argument(
+            "--mapping", help="The name of a mapping saved on the import's columns page."
+        )
 
     def handle(self, *args, file: Path, dry_run: bool, create_unknown: bool, user, **options):
+        saved = None
+        if options.get("mapping"):
+            saved = SavedMapping.objects.filter(name=options["mapping"]).first()
+            if saved is None:
+                known = ", ".join(SavedMapping.objects.values_list("name", flat=True)) or "none"
+                raise CommandError(
+                    f"No mapping is saved as {options['mapping']!r} (saved: {known})"
+                )
         importer = None
         if user:
             importer = get_user_model().objects.filter(username=user).first()
@@ -39,9 +53,11 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(f"Cannot read {file}: {exc.strerror}") from None
         try:
-            upload = import_mapping.read_upload(file.name, content)
+            raw = import_mapping.read_tables(file.name, content)
         except imports.ImportRefused as refusal:
             raise CommandError(f"{file.name} refused: {refusal}") from None
+        mapping = import_mapping.guess_mapping(raw, saved.mapping if saved else None)
+        upload = import_mapping.apply_mapping(raw, mapping)
 
         for sheet in upload.sheets:
             self.stdout.write(f"{sheet.name}: {len(sheet.rows)} rows read as {sheet.kind}")
@@ -77,7 +93,7 @@ class Command(BaseCommand):
             changes = f" ({', '.join(row.changes)})" if row.changes else ""
             self.stdout.write(f"{row.sheet} row {row.row}: {row.action} {row.label}{changes}")
         for update in outcome.status_updates:
-            self.stdout.write(f"RAG recorded for this month: {update}")
+            self.stdout.write(f"RAG recorded: {update}")
         if dry_run:
             self.stdout.write(f"Dry run: would have {outcome.summary()}. Nothing was written.")
         else:
