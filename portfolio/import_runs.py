@@ -239,8 +239,10 @@ def import_checked(run_id: int) -> None:
 
 
 def fail(run_id: int, message: str) -> None:
-    """Record why a check or import stopped; nothing of it was kept."""
-    ImportRun.objects.filter(pk=run_id, status__in=WORKING_IMPORT_STATUSES).update(
+    """Record why a check or import stopped, or why its columns cannot be
+    matched (the staged file has gone); nothing of it was kept."""
+    waiting = [*WORKING_IMPORT_STATUSES, ImportStatus.MAPPING]
+    ImportRun.objects.filter(pk=run_id, status__in=waiting).update(
         status=ImportStatus.FAILED, error=message, finished_at=timezone.now()
     )
     logger.error("event=import_failed run=%s error=%r", run_id, message)

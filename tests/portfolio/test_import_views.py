@@ -369,6 +369,17 @@ def test_a_staged_file_gone_before_the_check_is_a_clear_error(pmo, staging):
     assert "The uploaded file is no longer kept on the server" in page
 
 
+def test_a_file_gone_before_its_columns_are_matched_says_so_once(pmo):
+    url = mapping_page(pmo, csv_file(GOOD))
+    imports.discard_staged(ImportRun.objects.get().token)
+
+    response = pmo.get(url, follow=True)
+
+    assert response.redirect_chain == [(url.removesuffix("columns/"), 302)]
+    assert "The uploaded file is no longer kept on the server" in response.content.decode()
+    assert ImportRun.objects.get().status == ImportStatus.FAILED
+
+
 def test_an_error_inside_the_task_is_recorded_not_left_polling(pmo, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("disk on fire")
