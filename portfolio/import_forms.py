@@ -87,6 +87,7 @@ class MappingForm(GovukFormMixin, forms.Form):
         label="The month the ratings were given",
         help_text="For example March 2023. Leave it blank if the ratings are this month's. "
         "A row's own RAG as at date, if the file has that column, comes first.",
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10"}),
     )
     save_as = forms.CharField(
         required=False,

@@ -93,13 +93,15 @@ class RawSheet:
         ]
 
     def examples(self, position: int, count: int = 3) -> list[str]:
+        """The column's first different values, as the page shows them: a
+        spreadsheet's date cell (read as 2027-03-31) in the UK style."""
         seen: list[str] = []
         for value in self.cells(position):
             if value and value not in seen:
                 seen.append(value)
                 if len(seen) == count:
                     break
-        return seen
+        return [_shown(value) for value in seen]
 
     def distinct_values(self, *positions: int) -> dict[str, tuple[str, int]]:
         """name_key(value) -> (the value as first written, how many cells)."""
@@ -109,6 +111,19 @@ class RawSheet:
                 written, count = found.get(name_key(value), (value, 0))
                 found[name_key(value)] = (written, count + 1)
         return found
+
+
+ISO_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _shown(value: str) -> str:
+    if ISO_DATE_RE.match(value):
+        try:
+            day = datetime.date.fromisoformat(value)
+        except ValueError:
+            return value
+        return f"{day.day} {day:%b %Y}"
+    return value
 
 
 @dataclass

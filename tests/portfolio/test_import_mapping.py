@@ -193,3 +193,9 @@ def test_a_months_rating_after_this_month_is_an_error_by_row_and_column():
         )
     ]
     assert not outcome.committed
+
+
+def test_the_columns_page_shows_a_spreadsheets_dates_in_the_uk_style():
+    raw = raw_file([["Title", "Start"], ["Hub", "2027-03-31"], ["Depot", "31/03/2027"]])
+
+    assert raw.sheets[0].examples(1) == ["31 Mar 2027", "31/03/2027"]
