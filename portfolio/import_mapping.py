@@ -408,16 +408,17 @@ def _money_keys(spec: SheetSpec) -> set[str]:
     return {c.key for c in spec.columns if c.money}
 
 
-US_DATE_RE = re.compile(r"^(\d{1,2})([/.-])(\d{1,2})\2(\d{2,4})$")
+US_DATE_RE = re.compile(r"^(\d{1,2})([/.-])(\d{1,2})\2(\d{2,4})(\s+\d{1,2}:.*)?$")
 
 
 def _day_first(value: str) -> str:
-    """'03/31/2026' written month first -> '31/03/2026'."""
+    """'03/31/2026' written month first -> '31/03/2026', any time of day after
+    it kept ('3/26/2012 8:00:00 AM' -> '26/3/2012 8:00:00 AM')."""
     match = US_DATE_RE.match(value.strip())
     if not match:
         return value
-    month, sep, day, year = match.groups()
-    return f"{day}{sep}{month}{sep}{year}"
+    month, sep, day, year, time = match.groups()
+    return f"{day}{sep}{month}{sep}{year}{time or ''}"
 
 
 def read_upload(filename: str, content: bytes) -> Upload:
