@@ -5,7 +5,8 @@ import datetime
 import pytest
 
 from pmo.spreadsheets import parse_uk_date
-from portfolio import import_mapping
+from portfolio import import_mapping, imports
+from portfolio.rag import RAG
 from tests.portfolio.import_files import csv_file
 
 
@@ -42,3 +43,24 @@ def test_a_date_with_a_time_of_day_is_that_day(written, day):
 def test_a_time_of_day_does_not_make_a_date_of_what_is_not_one(written):
     with pytest.raises(ValueError, match="is not a date"):
         parse_uk_date(written)
+
+
+@pytest.mark.parametrize(
+    ("written", "scale", "code"),
+    [
+        ("On track", "5", RAG.GREEN),
+        ("AT RISK", "5", RAG.AMBER),
+        ("off  track", "5", RAG.RED),
+        ("At risk", "3", RAG.AMBER),
+    ],
+)
+def test_openprojects_status_words_are_ratings(written, scale, code):
+    assert imports.parse_rag(written, scale) == code
+
+
+@pytest.mark.parametrize("written", ["Not started", "FINISHED", "Discontinued", "Not set"])
+def test_openprojects_other_status_words_record_no_rating(written):
+    assert imports.is_blank_rating(written)
+    assert import_mapping.recognise("projects", "rag", written) == ""
+    with pytest.raises(ValueError, match="is not a RAG rating"):
+        imports.parse_rag(written, "5")
