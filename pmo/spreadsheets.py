@@ -337,18 +337,29 @@ def parse_money(text, unit: MoneyUnit = POUNDS) -> Decimal:
     return amount.quantize(Decimal("0.01"))
 
 
+# A time of day after a date: '2026-04-01T08:00:00' from an OData feed such as
+# Project Online's, '01/04/2026 17:00' or '3/26/2012 8:00:00 AM' from a CSV.
+TIME_OF_DAY_RE = re.compile(
+    r"^(?P<date>\S+)(?:T|\s+)\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*[ap]m)?$", re.IGNORECASE
+)
+DATE_FORMATS = ("%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d", "%d-%m-%Y", "%d %b %Y", "%d %B %Y", "%d.%m.%Y")
+
+
 def parse_uk_date(text) -> datetime.date:
-    """dd/mm/yyyy, d/m/yy, yyyy-mm-dd, '23 Nov 2026', or a real date."""
+    """dd/mm/yyyy, d/m/yy, yyyy-mm-dd, '23 Nov 2026', or a real date; a time
+    of day after the date is dropped, as every date column is a day."""
     if isinstance(text, datetime.datetime):
         return text.date()
     if isinstance(text, datetime.date):
         return text
     raw = str(text).strip()
-    for fmt in ("%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d", "%d-%m-%Y", "%d %b %Y", "%d %B %Y", "%d.%m.%Y"):
-        try:
-            return datetime.datetime.strptime(raw, fmt).date()
-        except ValueError:
-            continue
+    timed = TIME_OF_DAY_RE.match(raw)
+    for candidate in (raw, timed["date"]) if timed else (raw,):
+        for fmt in DATE_FORMATS:
+            try:
+                return datetime.datetime.strptime(candidate, fmt).date()
+            except ValueError:
+                continue
     raise ValueError(f"'{text}' is not a date (use dd/mm/yyyy, for example 23/11/2026)")
 
 

@@ -2,7 +2,29 @@
 headers people write for them ("Project Name" for Title, "SRO" for Sponsor),
 and what to enter. The upload page, the template workbook and the import
 itself all read this one list, so the documentation cannot drift from what
-is accepted."""
+is accepted.
+
+Two systems' own exports are among the headers, each name from the
+system's documentation or its code, and only where it means our field:
+
+- Microsoft Project Online / Project Server, the Project Center's Export to
+  Excel ("Owner", "Finish", "Baseline Finish", "Project Departments") and the
+  same fields from its ProjectData OData feed, as Power Query brings them in
+  ("ProjectName", "ProjectOwnerName", "ProjectStartDate", "ProjectFinishDate",
+  "ProjectBaseline0FinishDate"; custom fields lose their spaces there, so
+  "Project Departments" is "ProjectDepartments"). Its Owner is the project
+  manager. "Finish" is the date the schedule now gives, so it is the forecast
+  end; "Baseline Finish" is the date agreed when the baseline was saved
+  ("NA" until then), so it is the planned end. "% Complete", "Work",
+  "Duration", "Cost" and "Actual Cost" have no field here and are skipped:
+  Cost is the schedule's resource cost, not one-off capital.
+- OpenProject's project list export (XLS or CSV): "ID", "Identifier",
+  "Name", "Status", "Status description", "Description", "Public", custom
+  fields, "Created on", "Latest activity at". The Identifier is the project's
+  unique short name, its id there. Its Status is a traffic light: the
+  mapping step reads a Status column of On track, At risk and Off track as
+  the RAG (import_mapping.guess_mapping; imports.parse_rag reads the words).
+"""
 
 from __future__ import annotations
 
@@ -83,27 +105,46 @@ PROJECT_COLUMNS = (
         "External id",
         "The project's id in another register, such as a finance or GMPP code. A row with "
         "no reference updates the project with this id.",
-        ("external reference", "gmpp id", "gmpp reference", "finance id", "finance code"),
+        (
+            "external reference",
+            "gmpp id",
+            "gmpp reference",
+            "finance id",
+            "finance code",
+            "identifier",  # OpenProject
+        ),
     ),
     ColumnSpec(
         "title",
         "Title",
         "The project's name.",
-        ("project name", "project title", "project", "name"),
+        ("project name", "project title", "project", "name", "projectname"),
         required=True,
     ),
     ColumnSpec(
         "summary",
         "Summary",
         "The summary and problem statement.",
-        ("description", "problem statement", "summary and problem statement"),
+        (
+            "description",
+            "problem statement",
+            "summary and problem statement",
+            "projectdescription",  # Project Server
+        ),
     ),
     ColumnSpec("workstream", "Workstream", "An existing workstream.", ("programme", "program")),
     ColumnSpec(
         "lead_directorate",
         "Lead directorate",
         "Needed for a new project. Unknown directorates can be created.",
-        ("directorate", "department", "lead department", "dept"),
+        (
+            "directorate",
+            "department",
+            "lead department",
+            "dept",
+            "project departments",  # Project Online
+            "projectdepartments",
+        ),
     ),
     ColumnSpec(
         "services",
@@ -127,9 +168,14 @@ PROJECT_COLUMNS = (
         "project_manager",
         "Project manager",
         "Name, username or email. Unknown people can be created.",
-        ("pm", "project lead", "manager"),
+        ("pm", "project lead", "manager", "owner", "projectownername"),
     ),
-    ColumnSpec("stage", "Stage", choice_labels(Stage.choices) + ".", ("phase", "project stage")),
+    ColumnSpec(
+        "stage",
+        "Stage",
+        choice_labels(Stage.choices) + ".",
+        ("phase", "project stage", "project phase"),
+    ),
     ColumnSpec(
         "stage_reason",
         "Stage reason",
@@ -158,19 +204,32 @@ PROJECT_COLUMNS = (
         "planned_start",
         "Planned start",
         "A date, for example 01/04/2026.",
-        ("start date", "start", "planned start date"),
+        ("start date", "start", "planned start date", "projectstartdate"),
     ),
     ColumnSpec(
         "planned_end",
         "Planned end",
         "A date, for example 31/03/2028.",
-        ("end date", "end", "planned end date", "planned finish"),
+        (
+            "end date",
+            "end",
+            "planned end date",
+            "planned finish",
+            "baseline finish",  # Project Online
+            "projectbaseline0finishdate",
+        ),
     ),
     ColumnSpec(
         "forecast_end",
         "Forecast end",
         "A date.",
-        ("forecast end date", "forecast finish", "expected end"),
+        (
+            "forecast end date",
+            "forecast finish",
+            "expected end",
+            "finish",  # Project Online: the schedule's finish, as it now stands
+            "projectfinishdate",
+        ),
     ),
     ColumnSpec(
         "capital_investment",
@@ -240,7 +299,7 @@ PROJECT_COLUMNS = (
         "progress",
         "Progress",
         "Progress this period, for the month's update.",
-        ("progress this period", "commentary", "update"),
+        ("progress this period", "commentary", "update", "status description"),
     ),
     ColumnSpec("next_steps", "Next steps", "Plans for next period.", ("plans for next period",)),
     ColumnSpec(

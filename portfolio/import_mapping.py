@@ -35,6 +35,7 @@ from portfolio.imports import (
     HEADER_SEARCH_ROWS,
     MONTH_KEY_PREFIX,
     RESOURCES,
+    TRACK_RATINGS,
     ImportRefused,
     Sheet,
     Upload,
@@ -274,14 +275,19 @@ def guess_mapping(upload: RawUpload, saved: dict | None = None) -> Mapping:
         remembered = saved.get("columns", {}).get(sheet.kind, {})
         columns = []
         taken: set[str] = set()
-        for header in sheet.headers:
+        guessed = []
+        for position, header in enumerate(sheet.headers):
             choice = _column_from_saved(sheet, remembered.get(clean_header(header)))
             if choice is None:
                 choice = _guess_column(sheet.spec, header)
+                guessed.append(position)
             if choice.key != RAG_FOR_MONTH and choice.key in taken:
                 choice = ColumnChoice()  # a second 'Title' column is skipped, as before
             taken.add(choice.key)
             columns.append(choice)
+        status = _status_column_of_ratings(sheet, guessed, columns)
+        if status is not None and "rag" not in taken:
+            columns[status] = ColumnChoice("rag")
         mapping = SheetMapping(columns)
         saved_values = saved.get("values", {}).get(sheet.kind, {})
         for group, positions in value_groups(sheet, [c.key for c in columns]).items():
@@ -307,6 +313,34 @@ def _guess_column(spec: SheetSpec, header: str) -> ColumnChoice:
     if month:
         return ColumnChoice(RAG_FOR_MONTH, month=month)
     return ColumnChoice(SKIP, unit)
+
+
+# Headers that are the RAG only when their words say so: OpenProject's
+# project list calls its traffic light "Status", a word that in a council's
+# own register is as often Open or Closed.
+STATUS_HEADERS = {"status", "project status"}
+
+
+def _status_column_of_ratings(
+    sheet: RawSheet, guessed: list[int], columns: list[ColumnChoice]
+) -> int | None:
+    """The position of a projects sheet's unclaimed Status column whose every
+    word is a rating and at least one is OpenProject's (On track, At risk,
+    Off track), or None. Only OpenProject's words make the guess, so a Status
+    column in a file that imported before is read as it was."""
+    if sheet.kind != "projects":
+        return None
+    for position in guessed:
+        if columns[position].key != SKIP:
+            continue
+        if clean_header(sheet.headers[position]) not in STATUS_HEADERS:
+            continue
+        words = sheet.distinct_values(position)
+        if any(key in TRACK_RATINGS for key in words) and all(
+            recognise("projects", "rag", written) is not None for written, _ in words.values()
+        ):
+            return position
+    return None
 
 
 def _column_from_saved(sheet: RawSheet, remembered: dict | None) -> ColumnChoice | None:
@@ -425,16 +459,17 @@ def _money_keys(spec: SheetSpec) -> set[str]:
     return {c.key for c in spec.columns if c.money}
 
 
-US_DATE_RE = re.compile(r"^(\d{1,2})([/.-])(\d{1,2})\2(\d{2,4})$")
+US_DATE_RE = re.compile(r"^(\d{1,2})([/.-])(\d{1,2})\2(\d{2,4})(\s+\d{1,2}:.*)?$")
 
 
 def _day_first(value: str) -> str:
-    """'03/31/2026' written month first -> '31/03/2026'."""
+    """'03/31/2026' written month first -> '31/03/2026', any time of day after
+    it kept ('3/26/2012 8:00:00 AM' -> '26/3/2012 8:00:00 AM')."""
     match = US_DATE_RE.match(value.strip())
     if not match:
         return value
-    month, sep, day, year = match.groups()
-    return f"{day}{sep}{month}{sep}{year}"
+    month, sep, day, year, time = match.groups()
+    return f"{day}{sep}{month}{sep}{year}{time or ''}"
 
 
 def read_upload(filename: str, content: bytes) -> Upload:

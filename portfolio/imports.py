@@ -532,16 +532,21 @@ def _remove_stale_staged_files() -> None:
 # --- Values: the real-world forms each column accepts ------------------------
 
 
+# OpenProject's project status is on track, at risk or off track, shown "in a
+# traffic light" (its 10.1 release notes); its project list exports the words.
+TRACK_RATINGS = {"on track": RAG.GREEN, "at risk": RAG.AMBER, "off track": RAG.RED}
+
+
 def parse_rag(text: str, scale: str | None = None) -> str:
-    """'AMBER', 'amber/red', 'Amber-Red', 'A/R', 'AR' -> RAG code, on the
-    configured scale."""
+    """'AMBER', 'amber/red', 'Amber-Red', 'A/R', 'AR', 'On track' -> RAG
+    code, on the configured scale."""
     words = re.split(r"\s*[/\-–&+ ]\s*", text.strip().lower())
     words = [w for w in words if w]
     colour = {"g": "green", "a": "amber", "r": "red"}
     if len(words) == 1 and words[0] in ("ag", "ar", "ga", "ra"):
         words = list(words[0])
     names = [colour.get(w, w) for w in words]
-    code = {
+    code = TRACK_RATINGS.get(name_key(text)) or {
         ("green",): RAG.GREEN,
         ("amber", "green"): RAG.AMBER_GREEN,
         ("green", "amber"): RAG.AMBER_GREEN,
@@ -625,10 +630,17 @@ def is_blank(value) -> bool:
 
 # Published portfolios withhold some ratings (GMPP's "Exempt"): no rating.
 WITHHELD_RATINGS = {"exempt", "withheld", "not rated", "not assessed", "n/r"}
+# OpenProject's project status also says where a project is in its life
+# (app/models/project.rb: on_track, at_risk, off_track, not_started,
+# finished, discontinued; "Not set" before any is chosen). These say
+# nothing of delivery confidence, so they record no rating, as Exempt does;
+# guessing a colour for them would put a rating in the register no one gave.
+# The stage is its own column, and the mapping page can still map them.
+NOT_RATINGS = {"not started", "finished", "discontinued", "not set"}
 
 
 def is_blank_rating(value) -> bool:
-    return is_blank(value) or name_key(value) in WITHHELD_RATINGS
+    return is_blank(value) or name_key(value) in WITHHELD_RATINGS | NOT_RATINGS
 
 
 class TextWidget(widgets.CharWidget):
