@@ -22,9 +22,11 @@ defines::
 - Read through the app's selectors, in a handful of queries: the pack is
   benchmarked at 2,000 projects.
 
-Apps are asked in `REPORTING_APPS` order. `REQUIRED_APPS` says which apps a
-kind of pack cannot be produced without: a missing one fails the run with a
-message PMO can read, never a pack with invented figures.
+Each app registers its `pack_sections` in its AppConfig.ready()
+(pmo.extensions), and they are asked in the order they registered.
+`REQUIRED_APPS` says which apps a kind of pack cannot be produced without: a
+missing one fails the run with a message PMO can read, never a pack with
+invented figures.
 
 PERIOD LOCKING
 --------------
@@ -39,7 +41,6 @@ from __future__ import annotations
 
 import contextvars
 import datetime
-import importlib
 import io
 import json
 import logging
@@ -48,7 +49,6 @@ from collections.abc import Callable, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import ModuleType
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
@@ -63,7 +63,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from pmo import notifications
+from pmo import extensions, notifications
 from pmo.charts import PALETTE
 from pmo.models import (
     IN_A_SENTENCE,
@@ -82,7 +82,6 @@ from pmo.spreadsheets import Column, add_sheet, csv_bytes, formula_safe, new_wor
 
 logger = logging.getLogger(__name__)
 
-REPORTING_APPS = ("portfolio", "prioritisation", "benefits")
 REQUIRED_APPS = {
     ReportType.PORTFOLIO: ("portfolio",),
     ReportType.BENEFITS: ("benefits",),
@@ -267,23 +266,11 @@ def open_periods_only(queryset: QuerySet) -> QuerySet:
 # --- Sections ---------------------------------------------------------------
 
 
-def section_module(app: str) -> ModuleType | None:
-    """`<app>.reporting`, or None if the app does not provide one (yet)."""
-    name = f"{app}.reporting"
-    try:
-        return importlib.import_module(name)
-    except ModuleNotFoundError as exc:
-        if exc.name not in (name, app):
-            raise
-        return None
-
-
 def collect_sections(
     kind: str, period: datetime.date, progress: Callable[[int, str], None]
 ) -> list[Section]:
     kind = ReportType(kind)
-    modules = {app: section_module(app) for app in REPORTING_APPS}
-    missing = [app for app in REQUIRED_APPS[kind] if modules[app] is None]
+    missing = [app for app in REQUIRED_APPS[kind] if app not in extensions.PACK_SECTIONS]
     if missing:
         names = ", ".join(APP_LABELS[app] for app in missing)
         raise ReportError(
@@ -291,10 +278,10 @@ def collect_sections(
             "which this version of the service does not include. No figures were produced."
         )
     sections: list[Section] = []
-    available = [app for app in REPORTING_APPS if modules[app] is not None]
-    for index, app in enumerate(available):
+    available = list(extensions.PACK_SECTIONS.items())
+    for index, (app, pack_sections) in enumerate(available):
         progress(10 + 60 * index // len(available), f"Collecting the {APP_LABELS[app]} section")
-        app_sections = modules[app].pack_sections(kind, period)
+        app_sections = pack_sections(kind, period)
         if app in REQUIRED_APPS[kind] and not app_sections:
             raise ReportError(
                 f"The {APP_LABELS[app]} section returned nothing for the {IN_A_SENTENCE[kind]}, "

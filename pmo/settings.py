@@ -52,11 +52,14 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "django_celery_beat",
+    # The domain's order, which is also the order each app's ready() adds its
+    # pack sections, project tabs and demo data (pmo/extensions.py): partners
+    # read benefits, which read the register.
     "pmo",
     "portfolio",
-    "portfolio.partners",
     "prioritisation",
     "benefits",
+    "portfolio.partners",
 ]
 
 MIDDLEWARE = [

@@ -14,7 +14,6 @@ update for the month shows "No update", never an older rating.
 from __future__ import annotations
 
 import datetime
-import importlib
 from collections import Counter
 from decimal import Decimal
 
@@ -36,15 +35,15 @@ from portfolio.models import (
 )
 from portfolio.rag import RAG, SCALES, SEVERITY, rag_label
 from portfolio.selectors import overdue_milestones, stage_counts
+from prioritisation import selectors as prioritisation_selectors
 
 TOP_RISKS = 10
 NO_UPDATE = "No update"
 
-# Counts by range come from prioritisation: `range_counts()` gives
-# [(RangeInfo, count)] for the active scoring model, counted as on the grid
-# (moderated scores only, closed and stopped projects left off), and
-# `unscored_count()` the live projects with no moderated score yet.
-RANGE_COUNTS = ("prioritisation.selectors", "range_counts")
+# Counts by range are prioritisation's: `range_counts()` gives [(RangeInfo,
+# count)] for the active scoring model, counted as on the grid (moderated
+# scores only, closed and stopped projects left off), and `unscored_count()`
+# the live projects with no moderated score yet.
 NOT_SCORED = "No moderated score yet"
 
 
@@ -55,30 +54,23 @@ def pack_sections(kind: str, period: datetime.date) -> list[Section]:
     return [facts.overview(), facts.exceptions(), facts.month_ahead(), partners_section(period)]
 
 
-def range_counts(projects=None) -> list[dict] | None:
+def range_counts() -> list[dict] | None:
     """[{"label": "Tier 1: Major corporate", "count": 12, ...}, ...] with a
-    last row for projects not scored yet; None if prioritisation is absent
-    or has no active model."""
-    module_name, function = RANGE_COUNTS
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError as exc:
-        if exc.name not in (module_name, module_name.split(".")[0]):
-            raise
-        return None
-    selector = getattr(module, function, None)
-    if selector is None:
-        return None
-    counted = list(selector())
+    last row for projects not scored yet; None if no model is active."""
+    counted = prioritisation_selectors.range_counts()
     if not counted:  # no active scoring model
         return None
     rows = [
         {"label": info.label, "governance_route": info.governance_route, "count": count}
         for info, count in counted
     ]
-    unscored = getattr(module, "unscored_count", None)
-    if unscored is not None:
-        rows.append({"label": NOT_SCORED, "governance_route": "", "count": unscored()})
+    rows.append(
+        {
+            "label": NOT_SCORED,
+            "governance_route": "",
+            "count": prioritisation_selectors.unscored_count(),
+        }
+    )
     return rows
 
 

@@ -3,7 +3,6 @@ module, call a selector or a service, render or redirect."""
 
 from __future__ import annotations
 
-import importlib
 import io
 from dataclasses import dataclass
 from typing import Any
@@ -21,6 +20,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
+from pmo import extensions
 from pmo.charts import RAG_COLOURS, bar_figure, timeline_figure
 from pmo.datacache import Fragment
 from pmo.permissions import can, require
@@ -97,12 +97,6 @@ PROJECT_PAGE_READS = (
 # update or milestone written for another project (inside
 # datacache.project_rows) leaves its render in the cache.
 PROJECT_PAGE_OWN_ROWS = (StatusUpdate, Milestone)
-# Other apps add tabs to the project page through <app>/project_tabs.py.
-PROJECT_TAB_MODULES = [
-    "prioritisation.project_tabs",
-    "benefits.project_tabs",
-    "portfolio.partners.project_tabs",
-]
 
 
 def _get_project(
@@ -523,16 +517,8 @@ def _portfolio_tabs(project, period) -> list[dict]:
 
 
 def _other_app_tabs(request, project) -> list[dict]:
-    tabs = []
-    for name in PROJECT_TAB_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-            continue
-        tabs.extend(module.tabs(request, project))
-    return tabs
+    """The tabs other apps add (pmo.extensions.register_project_tabs)."""
+    return [tab for _app, tabs in extensions.PROJECT_TABS for tab in tabs(request, project)]
 
 
 def _project_tabs(request, project, period) -> list[dict]:

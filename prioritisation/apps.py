@@ -7,7 +7,13 @@ class PrioritisationConfig(AppConfig):
     verbose_name = "Prioritisation"
 
     def ready(self) -> None:
+        from pmo import extensions
+        from prioritisation import demo, project_tabs, reporting
         from prioritisation.services import scoring_model_ensure_default
+
+        extensions.register_pack_sections(self.label, reporting.pack_sections)
+        extensions.register_project_tabs(self.label, project_tabs.tabs)
+        extensions.register_demo(self.label, demo.seed, demo.seed_scale)
 
         # The default scoring model must exist whenever the database does,
         # including after a test flush (the data migration covers migrate).

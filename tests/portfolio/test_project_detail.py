@@ -5,8 +5,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from pmo import extensions
 from pmo.permissions import Role
-from portfolio import services, views
+from portfolio import services
 from tests.portfolio.factories import GateDecisionFactory, ProjectFactory, StatusUpdateFactory
 
 pytestmark = pytest.mark.django_db
@@ -78,8 +79,7 @@ def test_other_apps_add_their_own_tabs(client_as, monkeypatch, tmp_path, setting
         {"id": "scores", "label": "Scores", "template": "_test_tab.html", "context": {"score": 42}},
         {"id": "lazy", "label": "Lazy", "template": "_test_tab.html", "context": lazy_context},
     ]
-    monkeypatch.setattr(views, "PROJECT_TAB_MODULES", ["fake_tabs"])
-    monkeypatch.setitem(__import__("sys").modules, "fake_tabs", fake)
+    monkeypatch.setattr(extensions, "PROJECT_TABS", [("fake", fake.tabs)])
     project = ProjectFactory()
     client = client_as(Role.VIEWER)
 

@@ -7,7 +7,7 @@ from types import SimpleNamespace
 import pytest
 from django.db import IntegrityError, OperationalError, transaction
 
-from pmo import reports, tasks
+from pmo import extensions, reports, tasks
 from pmo.models import ReportRun, ReportType, RunStatus, Trigger
 from pmo.spreadsheets import Column
 from tests.portfolio.factories import ProjectFactory, StatusUpdateFactory
@@ -81,10 +81,8 @@ def test_the_database_refuses_two_published_runs_for_one_month():
 
 @pytest.mark.django_db
 def test_a_missing_app_section_fails_the_run_with_a_message_pmo_can_read(monkeypatch):
-    real = reports.section_module
-    monkeypatch.setattr(
-        reports, "section_module", lambda app: None if app == "benefits" else real(app)
-    )
+    without = {a: f for a, f in extensions.PACK_SECTIONS.items() if a != "benefits"}
+    monkeypatch.setattr(extensions, "PACK_SECTIONS", without)
     run = _request(report_type=ReportType.BENEFITS)
 
     assert tasks.generate_report_task.apply(args=[run.pk]).get() == "failed"
@@ -237,12 +235,9 @@ def test_sections_from_every_app_are_assembled_in_order(monkeypatch):
             )
         ]
     )
-    real = reports.section_module
-    monkeypatch.setattr(
-        reports,
-        "section_module",
-        lambda app: {"benefits": benefits, "prioritisation": None}.get(app, real(app)),
-    )
+    registered = {**extensions.PACK_SECTIONS, "benefits": benefits.pack_sections}
+    del registered["prioritisation"]
+    monkeypatch.setattr(extensions, "PACK_SECTIONS", registered)
     run = _request(publish=False)
 
     tasks.generate_report_task.apply(args=[run.pk])

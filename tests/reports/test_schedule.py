@@ -11,7 +11,7 @@ from django_celery_beat.models import PeriodicTask
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pmo import reports, tasks
+from pmo import extensions, reports, tasks
 from pmo.models import ReportRun, ReportType, RunStatus, Trigger
 from tests.reports.factories import ReportRunFactory
 
@@ -84,10 +84,8 @@ def test_a_month_already_published_by_hand_is_left_alone():
 def test_the_scheduled_benefits_report_fails_clearly_while_the_benefits_section_is_missing(
     monkeypatch, django_capture_on_commit_callbacks
 ):
-    real = reports.section_module
-    monkeypatch.setattr(
-        reports, "section_module", lambda app: None if app == "benefits" else real(app)
-    )
+    without = {a: f for a, f in extensions.PACK_SECTIONS.items() if a != "benefits"}
+    monkeypatch.setattr(extensions, "PACK_SECTIONS", without)
 
     with django_capture_on_commit_callbacks(execute=True):
         tasks.scheduled_monthly_reports_task.apply(kwargs={"today": "2026-12-01"})

@@ -1,10 +1,10 @@
 """Load the demo council. Safe to run again: nothing is created twice.
 
-Each app contributes its own demo data through a `demo` module with
-`seed(ctx)` and, for benchmarks, `seed_scale(ctx, projects)`.
+The register's own demo data comes first; each other app adds its part
+(`seed(ctx)` and, for benchmarks, `seed_scale(ctx, projects)`) through
+pmo.extensions.register_demo, in the domain's order.
 """
 
-import importlib
 import secrets
 import time
 
@@ -12,22 +12,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from pmo import notifications
+from pmo import extensions, notifications
 from portfolio import demo as portfolio_demo
 from portfolio.demo import DEMO_USERS, DemoContext
-
-# Apps after portfolio, in dependency order. A module that does not exist yet
-# is skipped, so each app can add its demo data when it lands.
-APP_DEMO_MODULES = ["prioritisation.demo", "benefits.demo", "portfolio.partners.demo"]
-
-
-def _app_demo_modules():
-    for name in APP_DEMO_MODULES:
-        try:
-            yield importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
 
 
 class Command(BaseCommand):
@@ -55,14 +42,14 @@ class Command(BaseCommand):
         try:
             with transaction.atomic(), notifications.suppressed():
                 portfolio_demo.seed(ctx)
-                for module in _app_demo_modules():
-                    module.seed(ctx)
+                for app in extensions.DEMO_DATA:
+                    app.seed(ctx)
             if scale:
                 with transaction.atomic(), notifications.suppressed():
                     projects = portfolio_demo.seed_scale(ctx, scale)
-                    for module in _app_demo_modules():
-                        if hasattr(module, "seed_scale"):
-                            module.seed_scale(ctx, projects)
+                    for app in extensions.DEMO_DATA:
+                        if app.seed_scale is not None:
+                            app.seed_scale(ctx, projects)
         except Exception as exc:
             raise CommandError(f"Demo data was not loaded: {exc}") from exc
         for line in ctx.log:
