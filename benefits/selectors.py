@@ -574,31 +574,6 @@ class Waterfall:
         return money.fy_label(self.year) if self.year else "All years"
 
 
-def waterfall(frame: pd.DataFrame, year: int | None) -> Waterfall:
-    """Plan -> forecast for one year (or all years), split into slipped,
-    lost and new per benefit with benefits.money.variance_split (incremental)."""
-    result = Waterfall(year)
-    if frame.empty:
-        return result
-    plans: dict[int, dict] = defaultdict(dict)
-    forecasts: dict[int, dict] = defaultdict(dict)
-    for benefit_id, y, p, f in zip(
-        frame["benefit_id"], frame["year"], frame["plan"], frame["forecast"], strict=True
-    ):
-        plans[benefit_id][y] = p
-        forecasts[benefit_id][y] = f
-    for benefit_id in plans:
-        for y, v in money.variance_split(plans[benefit_id], forecasts[benefit_id]).items():
-            if year is not None and y != year:
-                continue
-            result.plan += v.plan
-            result.forecast += v.forecast
-            result.slipped += v.slipped
-            result.lost += v.lost
-            result.new += v.new
-    return result
-
-
 def waterfall_for_year(year: int) -> Waterfall:
     """The waterfall for one year: benefits.money.variance_split, the one
     rule for slipped and lost, over every counted benefit that has money in
@@ -991,31 +966,3 @@ def fte_totals() -> dict[str, Decimal]:
             confirmed=Coalesce(Sum("fte_confirmed"), Value(ZERO), output_field=MONEY_FIELD),
         )
     )
-
-
-def pack_totals(year: int, view: str = INCREMENTAL) -> dict:
-    """What the monthly pack needs for a year: plan, forecast, actual,
-    signed-off and the variance split, each labelled with its view."""
-    totals = tracker_totals({}, year, view)
-    signed_off = (
-        BenefitYear.objects.filter(
-            year=year, signed_off_at__isnull=False, benefit__duplicate_of__isnull=True
-        ).aggregate(total=Coalesce(Sum("signed_off_amount"), Value(ZERO), output_field=MONEY_FIELD))
-    )["total"]
-    split = waterfall_for_year(year)
-    return {
-        "year": year,
-        "year_label": money.fy_label(year),
-        "view": view,
-        "view_label": VIEW_LABELS[view],
-        "plan": totals.plan,
-        "forecast": totals.forecast,
-        "actual": totals.actual,
-        "variance": totals.variance,
-        "signed_off": signed_off,
-        "slipped": split.slipped,
-        "lost": split.lost,
-        "new": split.new,
-        "benefit_count": totals.count,
-        "fte": fte_totals(),
-    }

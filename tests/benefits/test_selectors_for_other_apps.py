@@ -7,7 +7,6 @@ import pytest
 
 from benefits import selectors
 from tests.benefits.factories import (
-    BenefitActualFactory,
     BenefitYearFactory,
     FinancialBenefitFactory,
     this_year,
@@ -33,23 +32,3 @@ def test_annual_savings_are_the_forecast_budget_effect_counted_once():
         project.pk: Decimal("400000.10"),
         other.project_id: Decimal("12.34"),
     }
-
-
-def test_pack_totals_label_their_view_and_split_the_variance():
-    benefit = FinancialBenefitFactory(fte_proposed=Decimal("4"), fte_confirmed=Decimal("1.5"))
-    BenefitYearFactory(benefit=benefit, year=FY, plan=Decimal("1000"), forecast=Decimal("600"))
-    BenefitYearFactory(benefit=benefit, year=FY + 1, plan=Decimal("0"), forecast=Decimal("300"))
-    BenefitActualFactory(benefit=benefit, amount=Decimal("250.25"))
-    totals = selectors.pack_totals(FY)
-    assert totals["view_label"].startswith("Incremental")
-    assert (totals["plan"], totals["forecast"], totals["actual"]) == (
-        Decimal("1000.00"),
-        Decimal("600.00"),
-        Decimal("250.25"),
-    )
-    assert (totals["slipped"], totals["lost"], totals["new"]) == (
-        Decimal("300"),
-        Decimal("100"),
-        Decimal("0"),
-    )
-    assert totals["fte"] == {"proposed": Decimal("4.00"), "confirmed": Decimal("1.50")}
