@@ -184,58 +184,38 @@ class PostsWidget(widgets.Widget):
             raise ValueError(f"'{value}' is not a number of posts") from None
 
 
+def _field(attribute: str, widget) -> fields.Field:
+    return fields.Field(attribute=attribute, column_name=attribute, widget=widget)
+
+
 def _choice(attribute: str, choices, noun: str) -> fields.Field:
     default = FinancialBenefit._meta.get_field(attribute).default
-    return fields.Field(
-        attribute=attribute,
-        column_name=attribute,
-        widget=framework.ChoiceWidget(choices, noun, blank=default),
-    )
+    return _field(attribute, framework.ChoiceWidget(choices, noun, blank=default))
 
 
 class BenefitResource(resources.ModelResource):
     """One benefit a row, created through services.benefit_create with the
     plan and forecast of the row's year columns."""
 
-    project = fields.Field(
-        attribute="project", column_name="project", widget=ProjectReferenceWidget()
-    )
+    project = _field("project", ProjectReferenceWidget())
     title = framework.text_field("title")
     benefit_type = _choice("benefit_type", BenefitType.choices, "benefit type")
     recurrence = _choice("recurrence", Recurrence.choices, "recurring or one-off")
     mtfp_category = _choice("mtfp_category", MTFPCategory.choices, "MTFP category")
     saving_kind = _choice("saving_kind", ProjectType.choices, "transformation or efficiency")
-    directorate = fields.Field(
-        attribute="directorate",
-        column_name="directorate",
-        widget=framework.DirectorateWidget(None, unknown="No directorate is called '{}'"),
+    directorate = _field(
+        "directorate", framework.DirectorateWidget(None, unknown="No directorate is called '{}'")
     )
-    is_disbenefit = fields.Field(
-        attribute="is_disbenefit", column_name="is_disbenefit", widget=framework.YesNoWidget()
-    )
-    service = fields.Field(
-        attribute="service",
-        column_name="service",
-        widget=framework.NamedWidget(Service, "service"),
-    )
+    is_disbenefit = _field("is_disbenefit", framework.YesNoWidget())
+    service = _field("service", framework.NamedWidget(Service, "service"))
     budget_code = framework.text_field("budget_code")
-    owner = fields.Field(
-        attribute="owner",
-        column_name="owner",
-        widget=framework.PersonWidget(None, unknown="No user is called '{}'"),
-    )
-    baseline_value = fields.Field(
-        attribute="baseline_value", column_name="baseline_value", widget=framework.MoneyWidget()
-    )
-    baseline_date = fields.Field(
-        attribute="baseline_date", column_name="baseline_date", widget=framework.UKDateWidget()
-    )
+    owner = _field("owner", framework.PersonWidget(None, unknown="No user is called '{}'"))
+    baseline_value = _field("baseline_value", framework.MoneyWidget())
+    baseline_date = _field("baseline_date", framework.UKDateWidget())
     baseline_source = framework.text_field("baseline_source")
     confidence = _choice("confidence", Confidence.choices, "confidence")
     status = _choice("status", BenefitStatus.choices, "benefit status")
-    fte_proposed = fields.Field(
-        attribute="fte_proposed", column_name="fte_proposed", widget=PostsWidget()
-    )
+    fte_proposed = _field("fte_proposed", PostsWidget())
 
     class Meta:
         model = FinancialBenefit
