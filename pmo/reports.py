@@ -291,10 +291,10 @@ def collect_sections(
             "which this version of the service does not include. No figures were produced."
         )
     sections: list[Section] = []
-    available = [app for app in REPORTING_APPS if modules[app] is not None]
-    for index, app in enumerate(available):
+    available = {app: module for app, module in modules.items() if module is not None}
+    for index, (app, module) in enumerate(available.items()):
         progress(10 + 60 * index // len(available), f"Collecting the {APP_LABELS[app]} section")
-        app_sections = modules[app].pack_sections(kind, period)
+        app_sections = module.pack_sections(kind, period)
         if app in REQUIRED_APPS[kind] and not app_sections:
             raise ReportError(
                 f"The {APP_LABELS[app]} section returned nothing for the {IN_A_SENTENCE[kind]}, "
