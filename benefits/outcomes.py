@@ -16,7 +16,7 @@ class KpiStatus(StrEnum):
     NO_MEASUREMENT = "none"
 
 
-KPI_STATUS_LABELS = {
+KPI_STATUS_LABELS: dict[str, str] = {
     KpiStatus.ACHIEVED: "Target achieved",
     KpiStatus.ON_TRACK: "On track",
     KpiStatus.BEHIND: "Behind the line to target",

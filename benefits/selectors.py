@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import SupportsInt, cast
 
 import pandas as pd
 from django.db.models import (
@@ -227,7 +228,8 @@ class ProfileRow:
 
     @property
     def adjusted_since_sign_off(self) -> bool:
-        return self.is_signed_off and self.row.signed_off_amount != self.actual
+        row = self.row
+        return self.is_signed_off and row is not None and row.signed_off_amount != self.actual
 
 
 def benefit_profile(benefit: FinancialBenefit, years: list[int] | None = None) -> list[ProfileRow]:
@@ -240,10 +242,10 @@ def benefit_profile(benefit: FinancialBenefit, years: list[int] | None = None) -
         .annotate(total=Sum("amount"))
         .values_list("year", "total")
     )
-    span = set(years or []) | set(rows) | set(actuals)
-    if not span:
+    seen = set(years or []) | set(rows) | set(actuals)
+    if not seen:
         return []
-    span = list(range(min(span), max(span) + 1))
+    span = list(range(min(seen), max(seen) + 1))
     plan = {y: rows[y].plan if y in rows else ZERO for y in span}
     forecast = {y: rows[y].forecast if y in rows else ZERO for y in span}
     actual = {y: actuals.get(y, ZERO) for y in span}
@@ -376,12 +378,12 @@ def profile_frame(queryset=None) -> pd.DataFrame:
     keyed: dict[tuple, dict] = {}
     for row in years:
         keyed[(row["benefit_id"], row["year"])] = {**row, "actual": ZERO}
-    for row in actuals:
-        key = (row["benefit_id"], row["year"])
+    for actual_row in actuals:
+        key = (actual_row["benefit_id"], actual_row["year"])
         if key in keyed:
-            keyed[key]["actual"] = row["actual"]
+            keyed[key]["actual"] = actual_row["actual"]
         else:
-            keyed[key] = {**row, "plan": ZERO, "forecast": ZERO}
+            keyed[key] = {**actual_row, "plan": ZERO, "forecast": ZERO}
     columns = [
         "benefit_id",
         "year",
@@ -490,8 +492,9 @@ def pivot(frame: pd.DataFrame, by: str, measure: str, years: list[int], view: st
             )
             table = recurring + one_off
     table = table.reindex(sorted(table.columns, key=str), axis=1)
-    table["Total"] = [_decimal_sum(table.loc[y, c] for c in table.columns) for y in table.index]
-    table.loc["Total"] = [_decimal_sum(table[c]) for c in table.columns]
+    # pandas-stubs' scalars leave out Decimal, which these object columns hold.
+    table["Total"] = [_decimal_sum(table.loc[y, c] for c in table.columns) for y in table.index]  # type: ignore[assignment]
+    table.loc["Total"] = [_decimal_sum(table[c]) for c in table.columns]  # type: ignore[assignment]
     return table
 
 
@@ -521,7 +524,7 @@ def pivot_rows(table: pd.DataFrame):
     """A pivot as template-friendly rows: (label, [values])."""
     rows = []
     for index, values in table.iterrows():
-        label = "Total" if index == "Total" else money.fy_label(int(index))
+        label = "Total" if index == "Total" else money.fy_label(int(cast(SupportsInt, index)))
         rows.append((label, list(values)))
     return rows
 
@@ -603,8 +606,8 @@ def waterfall_for_year(year: int) -> Waterfall:
         plans[benefit_id][y] = plan
         forecasts[benefit_id][y] = forecast
     result = Waterfall(year)
-    for benefit_id, plan in plans.items():
-        v = money.variance_split(plan, forecasts[benefit_id])[year]
+    for benefit_id, plan_by_year in plans.items():
+        v = money.variance_split(plan_by_year, forecasts[benefit_id])[year]
         result.plan += v.plan
         result.forecast += v.forecast
         result.slipped += v.slipped
@@ -885,6 +888,7 @@ def outcome_cards(outcomes) -> list[OutcomeCard]:
     cards = []
     for outcome in outcomes:
         measurements = list(outcome.measurements.all())
+        status: str
         if outcome.kind == OutcomeKind.MEASURED:
             latest = measurements[-1] if measurements else None
             status = kpi_status(

@@ -290,7 +290,7 @@ def benefit_record_actual(
     added."""
     today = today or timezone.localdate()
     month = month_start(month)
-    errors = {}
+    errors: dict[str, str | list[str]] = {}
     if is_future_month(month, today):
         errors["month"] = (
             f"{month:%B %Y} has not happened yet: record actuals for this month or earlier"
@@ -426,6 +426,7 @@ def benefit_sign_off(
                 "while it is still running"
             }
         )
+    assert row is not None  # sign_off_refusal refuses a year with no row
     realised = actuals.aggregate(total=Sum("amount"))["total"] or ZERO
     row.signed_off_amount = realised
     row.signed_off_by = by
@@ -500,7 +501,7 @@ def project_costs_save(
 ) -> list[ProjectCost]:
     """Replace the project's investment profile, year by year."""
     today = today or timezone.localdate()
-    errors = {}
+    errors: dict[str, str | list[str]] = {}
     for year, amounts in rows.items():
         try:
             validate_year(year, f"year_{year}", today)

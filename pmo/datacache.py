@@ -233,9 +233,7 @@ def tables_of(models: Iterable[type[Model]]) -> tuple[str, ...]:
     tables = set()
     for model in models:
         tables.add(model._meta.db_table)
-        tables.update(
-            field.remote_field.through._meta.db_table for field in model._meta.local_many_to_many
-        )
+        tables.update(field.m2m_db_table() for field in model._meta.local_many_to_many)
     return tuple(sorted(tables))
 
 
@@ -283,7 +281,8 @@ class Fragment:
         self.enabled = settings.PMO_PAGE_CACHE_SECONDS > 0 and part is not None
         self.html = None
         self.shared = False
-        self.rendering = False
+        # This reader's claim on the render while it renders, else False.
+        self.rendering: str | bool = False
         if not self.enabled:
             return
         state = _state(connection)

@@ -5,9 +5,12 @@ GOV.UK class, and fields in error get the error class and aria-describedby
 pointing at their hint and error message (GOV.UK Design System error pattern).
 """
 
+from typing import TYPE_CHECKING, cast
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.forms.utils import ErrorDict
+from django.http import QueryDict
 
 from pmo.models import Delivery, NoticeKind
 from pmo.notifications import KIND_HELP
@@ -37,7 +40,15 @@ class GovukDateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
-class GovukFormMixin:
+if TYPE_CHECKING:
+    # The mixin is only ever mixed into forms: its type checks see a form's
+    # attributes, and at run time it is a plain mixin.
+    _FormBase = forms.BaseForm
+else:
+    _FormBase = object
+
+
+class GovukFormMixin(_FormBase):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
@@ -99,9 +110,10 @@ class QueryFilterForm(GovukFormMixin, forms.Form):
         super().full_clean()
         # Not recognised is not an error the user made on this page: the
         # value is dropped (its field shows "All" again) and named instead.
-        self.ignored_names = [name for name in self._errors if name in self.fields]
+        self.ignored_names = [name for name in self.errors if name in self.fields]
         if self.ignored_names:
-            data = self.data.copy()
+            # The stubs say Mapping; it is a QueryDict or a dict, both with copy().
+            data = cast(QueryDict | dict, self.data).copy()
             for name in self.ignored_names:
                 data.pop(name, None)
             self.data = data
@@ -161,4 +173,6 @@ class NoticeLogFilterForm(QueryFilterForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [("", "All"), *NoticeKind.choices]
+        kind = self.fields["kind"]
+        assert isinstance(kind, forms.ChoiceField)
+        kind.choices = [("", "All"), *NoticeKind.choices]

@@ -26,7 +26,7 @@ class RunStatus(models.TextChoices):
 
 
 # The report's name inside a sentence ("the CLT prioritisation pack for ...").
-IN_A_SENTENCE = {
+IN_A_SENTENCE: dict[str, str] = {
     ReportType.PORTFOLIO: "monthly portfolio pack",
     ReportType.BENEFITS: "benefits-realisation report",
     ReportType.CLT: "CLT prioritisation pack",
@@ -179,6 +179,8 @@ class ReportRun(models.Model):
 
     @property
     def abandoned_error(self) -> str:
+        # Read only while is_abandoned, so the run has started.
+        assert self.started_at is not None
         minutes = int((timezone.now() - self.started_at).total_seconds() // 60)
         return abandoned_message(minutes)
 

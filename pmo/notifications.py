@@ -21,6 +21,7 @@ import contextvars
 import logging
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -124,7 +125,7 @@ def notify(
     notices recorded now; a person already told of this event is skipped."""
     if _suppressed.get():
         return []
-    wanted: dict[int, object] = {}
+    wanted: dict[int, Any] = {}
     for user in recipients:
         if user is None or not user.is_active or user.pk in wanted:
             continue

@@ -48,8 +48,13 @@ def roles_of(user) -> frozenset[Role]:
     if cached is None:
         names = set(user.groups.values_list("name", flat=True))
         cached = frozenset(role for role in Role if role.value in names)
-        user._pmo_roles = cached
+        _keep_roles(user, cached)
     return cached
+
+
+def _keep_roles(user: Any, roles: frozenset[Role]) -> None:
+    """Keeps the user's roles on the user object for the rest of the request."""
+    user._pmo_roles = roles
 
 
 def holders_of(role: Role) -> list:
@@ -67,7 +72,7 @@ def holders_of(role: Role) -> list:
     )
     for user in users:
         names = {group.name for group in user.groups.all()}
-        user._pmo_roles = frozenset(r for r in Role if r.value in names)
+        _keep_roles(user, frozenset(r for r in Role if r.value in names))
     return users
 
 

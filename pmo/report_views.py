@@ -52,7 +52,9 @@ class GenerateReportForm(GovukFormMixin, forms.Form):
     def __init__(self, *args, may_publish: bool, **kwargs):
         super().__init__(*args, **kwargs)
         today = timezone.localdate()
-        self.fields["period"].choices = _month_choices(today)
+        period = self.fields["period"]
+        assert isinstance(period, forms.ChoiceField)
+        period.choices = _month_choices(today)
         self.fields["period"].initial = f"{reports.previous_month(today):%Y-%m}"
         self.fields["report_type"].initial = ReportType.PORTFOLIO
         self.fields["report_type"].error_messages["required"] = "Select which report to generate"
@@ -146,6 +148,7 @@ def download(request, pk: int, fmt: str):
     if fmt not in files:
         raise Http404("This report has no file in that format.")
     handle = files[fmt]
+    assert handle.name  # files() lists only the files written
     return FileResponse(
         handle.open("rb"),
         as_attachment=True,

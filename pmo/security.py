@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
@@ -18,7 +19,9 @@ logger = logging.getLogger("pmo.security")
 
 
 class UTCFormatter(logging.Formatter):
-    converter = time.gmtime
+    # Annotated as logging.Formatter's own is, so mypy reads it as the plain
+    # function it is rather than as a method taking self.
+    converter: Callable[[float | None], time.struct_time] = time.gmtime
 
     def formatTime(self, record, datefmt=None):  # noqa: N802 (logging's API)
         return time.strftime("%Y-%m-%dT%H:%M:%SZ", self.converter(record.created))

@@ -140,17 +140,17 @@ def _chart_data(chart: Chart):
         # Every series shares one column of x values, with a y value only
         # at its own points: LibreOffice draws only the last series of a
         # scatter whose series each have their own x values.
-        data = XyChartData()
+        xy = XyChartData()
         xs = [x for _, points in chart.series for x, _ in points]
         start = 0
         for name, points in chart.series:
             ys = [None] * len(xs)
             ys[start : start + len(points)] = [y for _, y in points]
             start += len(points)
-            series = data.add_series(formula_safe(name))
+            series = xy.add_series(formula_safe(name))
             for x, y in zip(xs, ys, strict=True):
                 series.add_data_point(float(x), None if y is None else float(y))
-        return XL_CHART_TYPE.XY_SCATTER, data
+        return XL_CHART_TYPE.XY_SCATTER, xy
     data = CategoryChartData(number_format='"£"#,##0.00' if chart.money else "0")
     # The chart's figures also go into a workbook inside the slide (what
     # "Edit data" opens), so its text is made safe as every export's is.

@@ -209,6 +209,8 @@ def generate_report_task(self, run_id: int) -> str:
         _fail(run, _readable(exc))
         return "failed"
     finished = _finish(run)
+    # Started when it was claimed, finished by _finish.
+    assert finished.started_at is not None and finished.finished_at is not None
     logger.info(
         "event=report_succeeded run=%s published=%s seconds=%.1f",
         finished.pk,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db import connection
 from django.db.models import (
@@ -41,13 +42,37 @@ from portfolio.models import (
 from portfolio.rag import RAG, SCALES, SEVERITY
 from prioritisation import selectors as prioritisation
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class CurrentRag(TypedDict):
+    """What with_current_rag adds to each project."""
+
+    current_rag: str | None
+    last_update_period: datetime.date | None
+
+
+class RegisterRow(CurrentRag):
+    """What register_projects adds to each project."""
+
+    update_is_due: bool
+
+
+class RedRating(CurrentRag):
+    """What red_projects adds to each project."""
+
+    path_to_green: str
+
 
 def current_period(today: datetime.date | None = None) -> datetime.date:
     """The month PMs are reporting on now: the current calendar month."""
     return first_of_month(today or timezone.localdate())
 
 
-def with_current_rag(projects: QuerySet[Project]) -> QuerySet[Project]:
+def with_current_rag(
+    projects: QuerySet[Project],
+) -> QuerySet[WithAnnotations[Project, CurrentRag]]:
     """Annotate each project with its latest highlight report's confidence and
     period: the project's current RAG is its latest update (one join on the
     update flagged is_latest, whatever the number of projects)."""
@@ -136,7 +161,9 @@ def _order_case(field: str, order: dict, default: int) -> Case:
     )
 
 
-def register_projects(filters: dict, period: datetime.date | None = None) -> QuerySet[Project]:
+def register_projects(
+    filters: dict, period: datetime.date | None = None
+) -> QuerySet[WithAnnotations[Project, RegisterRow]]:
     """The register, filtered and sorted, for the page and its exports.
 
     Each row carries its current RAG, last update month and whether this
@@ -218,7 +245,9 @@ def range_counts() -> list[tuple]:
     return prioritisation.range_counts()
 
 
-def _sorted(projects: QuerySet[Project], sort: str) -> QuerySet[Project]:
+def _sorted(
+    projects: QuerySet[WithAnnotations[Project, RegisterRow]], sort: str
+) -> QuerySet[WithAnnotations[Project, RegisterRow]]:
     key = sort.lstrip("-")
     if key not in REGISTER_SORTS:
         return projects.order_by("number")
@@ -234,7 +263,7 @@ def _sorted(projects: QuerySet[Project], sort: str) -> QuerySet[Project]:
     return projects.order_by(ordering, "number")
 
 
-def register_summary(projects: QuerySet[Project], scale: str) -> dict:
+def register_summary(projects: QuerySet[WithAnnotations[Project, CurrentRag]], scale: str) -> dict:
     """Counts of the filtered register by stage and by current RAG, in one query."""
     by_stage: dict[str, int] = {}
     by_rag: dict[str, int] = {}
@@ -300,7 +329,9 @@ def project_history(project: Project) -> list[dict]:
             # already have, so a long history costs no query per line.
             # HistoricalProject.instance would re-read the excluded `version`
             # once per record: the project is already here.
-            instance = project if kind == "Project" else record.instance
+            # A history row's instance is one of several models (and the
+            # history manager is out of the type checker's sight).
+            instance: Any = project if kind == "Project" else record.instance
             if getattr(instance, "project_id", None) == project.pk:
                 instance.project = project
             if kind == "Dependency":
@@ -357,7 +388,7 @@ def _short(value) -> str:
 RED_RATINGS = (RAG.RED, RAG.AMBER_RED)
 
 
-def red_projects() -> QuerySet[Project]:
+def red_projects() -> QuerySet[WithAnnotations[Project, RedRating]]:
     """Reporting projects whose latest update is Red or Amber/Red, with that
     update's path to green."""
     return (
@@ -368,7 +399,7 @@ def red_projects() -> QuerySet[Project]:
     )
 
 
-def worst_red_projects(limit: int) -> QuerySet[Project]:
+def worst_red_projects(limit: int) -> QuerySet[WithAnnotations[Project, RedRating]]:
     """The first `limit` of red_projects(): Red before Amber/Red, by number.
     Each rating's first few, found by walking the projects in number order,
     then merged: sorting every red project (thousands at county scale) to

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime
 from contextlib import nullcontext
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -42,7 +42,7 @@ from portfolio.rag import RAG, SCALES, SEVERE_RAID_SCORE, honesty_problems
 PROJECT_M2M_FIELDS = ("services", "priorities", "tags")
 
 # A stage that can only be entered once a gate has approved it.
-GATED_STAGES = {Stage.DELIVERY: Gate.BUSINESS_CASE, Stage.CLOSED: Gate.CLOSURE}
+GATED_STAGES: dict[str, int] = {Stage.DELIVERY: Gate.BUSINESS_CASE, Stage.CLOSED: Gate.CLOSURE}
 
 # Creating a project races for the next number; retry a few times on a clash.
 REFERENCE_ATTEMPTS = 5
@@ -77,14 +77,19 @@ class RecordConflict(Exception):
         )
 
 
-def history_marker(instance: models.Model) -> int:
+# The records below are models with django-simple-history's HistoricalRecords:
+# their `history` manager and the `_change_reason` and `_history_user` it reads
+# are added at run time, where the type checker cannot see them.
+
+
+def history_marker(instance: Any) -> int:
     """The id of the record's latest history row: it changes on every save."""
     return (
         instance.history.order_by("-history_id").values_list("history_id", flat=True).first() or 0
     )
 
 
-def _check_unchanged(instance: models.Model, expected_marker: int | None) -> None:
+def _check_unchanged(instance: Any, expected_marker: int | None) -> None:
     if expected_marker is None:
         return
     # Lock the row (on PostgreSQL) so two saves cannot both pass the check.
@@ -98,7 +103,7 @@ def _check_unchanged(instance: models.Model, expected_marker: int | None) -> Non
 # --- Projects ---------------------------------------------------------------
 
 
-def _attribute(instance: models.Model, reason: str, user) -> None:
+def _attribute(instance: Any, reason: str, user) -> None:
     """Tell django-simple-history why, and by whom, for writes made outside
     a request (the import, tasks, the shell)."""
     instance._change_reason = reason
@@ -436,7 +441,15 @@ def status_update_confirm_no_change(
 # --- Milestones, RAID, dependencies and gates ------------------------------
 
 
-def _save(instance: models.Model, reason: str, user=None) -> models.Model:
+_Record = TypeVar("_Record", bound=models.Model)
+
+
+def _noun(model: type[models.Model] | models.Model) -> str:
+    """The model's name to start a sentence: "Risk", "Gate decision"."""
+    return str(model._meta.verbose_name).capitalize()
+
+
+def _save(instance: _Record, reason: str, user=None) -> _Record:
     instance.full_clean()
     _attribute(instance, reason, user)
     instance.save()
@@ -448,7 +461,7 @@ def record_create(*, model: type[models.Model], project: Project, user, **fields
     """Create a milestone, risk, issue, assumption or decision on a project."""
     instance = model(project=project, **fields)
     with _rows_of_its_project(instance, fields):
-        return _save(instance, f"{model._meta.verbose_name.capitalize()} added", user)
+        return _save(instance, f"{_noun(model)} added", user)
 
 
 def _rows_of_its_project(instance: models.Model, fields: dict[str, Any]):
@@ -473,10 +486,10 @@ def record_update(
     _check_unchanged(instance, expected_marker)
     for name, value in fields.items():
         setattr(instance, name, value)
-    reason = f"{instance._meta.verbose_name.capitalize()} edited"
+    reason = f"{_noun(instance)} edited"
     if isinstance(instance, (Risk, Issue)) and "status" in fields:
         if fields["status"] == RaidStatus.CLOSED:
-            reason = f"{instance._meta.verbose_name.capitalize()} closed"
+            reason = f"{_noun(instance)} closed"
     if isinstance(instance, Milestone) and fields.get("actual_date"):
         reason = "Milestone achieved"
     with _rows_of_its_project(instance, fields):

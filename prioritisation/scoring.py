@@ -34,6 +34,7 @@ from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from enum import IntEnum
+from typing import TypeVar
 
 LEVELS = (1, 2, 3, 4, 5)
 TENTH = Decimal("0.1")
@@ -173,7 +174,10 @@ class WhatIf:
     tiers_after: dict[Hashable, Tier]
 
 
-def what_if(current: Mapping[Hashable, Mapping[str, int]], before: ModelRules, after: ModelRules):
+_Key = TypeVar("_Key", bound=Hashable)
+
+
+def what_if(current: Mapping[_Key, Mapping[str, int]], before: ModelRules, after: ModelRules):
     """Rescore every project's current levels under `after` and list those
     whose range changes. Levels are matched by criterion code, which stays
     the same from one model version to the next."""

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 from django.db.models import (
     Count,
@@ -166,7 +166,11 @@ def range_counts(filters: ProjectFilters | None = None) -> list[tuple[RangeInfo,
     return [(RangeInfo.of(r), r.n) for r in rows]
 
 
-def projects_in_tier(projects: QuerySet[Project], tier: int) -> QuerySet[Project]:
+# A project, or a project with a page's annotations (the register's).
+_Project = TypeVar("_Project", bound=Project)
+
+
+def projects_in_tier(projects: QuerySet[_Project], tier: int) -> QuerySet[_Project]:
     """Filter a project queryset (e.g. the register's) to one current range."""
     return projects.filter(assessments__is_current=True, assessments__tier=tier)
 
@@ -279,9 +283,10 @@ def scored_page(pairs: Iterable[tuple[int, int]]) -> list[ScoredProject]:
         "model", "project", "project__lead_directorate", "project__workstream", "project__phase"
     )
     by_id = {a.pk: a for a in assessments}
-    for pk, rank in ranks.items():
-        by_id[pk].rank = rank
-    return scored_rows([by_id[pk] for pk in ranks], ranges_by_model())
+    rows = scored_rows([by_id[pk] for pk in ranks], ranges_by_model())
+    for row in rows:
+        row.rank = ranks[row.assessment_id]
+    return rows
 
 
 def scored_rows(
@@ -585,10 +590,10 @@ def change_load(
     first = quarter_start(today)
     quarter_starts = [add_quarters(first, n) for n in range(quarters)]
     quarter_spans = [(q, quarter_end(q)) for q in quarter_starts]
-    services = Service.objects.select_related("directorate")
+    services_query = Service.objects.select_related("directorate")
     if directorate_id:
-        services = services.filter(directorate_id=directorate_id)
-    services = list(services)
+        services_query = services_query.filter(directorate_id=directorate_id)
+    services = list(services_query)
     # Ranges only count towards the load when weighting; otherwise a cell's
     # projects read their own when listed (ChangeLoad.entries_for).
     result = ChangeLoad(quarter_starts, [], weighted, current_ranges() if weighted else None)
@@ -617,7 +622,9 @@ def change_load(
     totals = {pk: [0] * quarters for pk in cells_by_service}
     counts = {pk: [0] * quarters for pk in cells_by_service}
     deferred_counts = {pk: [0] * quarters for pk in cells_by_service}
-    members = {pk: [] for pk in cells_by_service}
+    members: dict[int, list[tuple[int, tuple[int, ...], tuple[int, ...]]]] = {
+        pk: [] for pk in cells_by_service
+    }
     for pid, start, planned_end, forecast_end, phase, target, service_id in rows:
         service_members = members.get(service_id)
         if service_members is None:
@@ -815,7 +822,11 @@ def roadmap() -> Roadmap:
     quarters = sorted(
         {row["phase__target_quarter"] for row in counts if row["phase__target_quarter"]}
     )
-    columns = [(PhaseChoice.NOW, "Now"), (PhaseChoice.NEXT, "Next"), (PhaseChoice.LATER, "Later")]
+    columns: list[tuple[str, str]] = [
+        (PhaseChoice.NOW, "Now"),
+        (PhaseChoice.NEXT, "Next"),
+        (PhaseChoice.LATER, "Later"),
+    ]
     columns += [(f"quarter:{q.isoformat()}", quarter_label(q)) for q in quarters]
     columns += [("unphased", "Not phased yet")]
     by_workstream: dict[str, dict[str, RoadmapCell]] = {}

@@ -8,10 +8,13 @@
 PMO can change the times or switch them off in admin (Periodic tasks).
 """
 
+from typing import Any
+
 from django.db import migrations
 
 DAILY = {"minute": "0", "day_of_week": "*", "day_of_month": "*", "month_of_year": "*"}
-TASKS = [
+# (name, task, {"crontab" or "interval": its fields}, description)
+TASKS: list[tuple[str, str, dict[str, dict[str, Any]], str]] = [
     (
         "E-mail reminders: updates due and overdue, milestones, gates (daily, 07:00)",
         "portfolio.tasks.send_reminders",

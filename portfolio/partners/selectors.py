@@ -39,7 +39,7 @@ def project_savings(project_ids) -> dict[int, Decimal] | None:
     return forecast_savings_by_project(project_ids)
 
 
-def _partner_cost_sum(financial_year: int | None = None) -> Subquery:
+def _partner_cost_sum(financial_year: int | None = None) -> Coalesce:
     costs = EngagementCost.objects.filter(engagement__partner=OuterRef("pk"))
     if financial_year is not None:
         costs = costs.filter(financial_year=financial_year)
@@ -47,7 +47,7 @@ def _partner_cost_sum(financial_year: int | None = None) -> Subquery:
     return Coalesce(Subquery(total, output_field=MONEY_FIELD), ZERO, output_field=MONEY_FIELD)
 
 
-def _active_engagement_count(day: datetime.date) -> Subquery:
+def _active_engagement_count(day: datetime.date) -> Coalesce:
     active = (
         Engagement.objects.filter(partner=OuterRef("pk"))
         .active_on(day)
