@@ -31,9 +31,8 @@ from tests.portfolio.factories import DirectorateFactory, ProjectFactory, Status
 from tests.portfolio.import_files import csv_file, post_form_values
 
 pytestmark = [
-    # One real worker at a time: every test here consumes the broker's one
-    # queue, and under pytest-xdist another process's worker would take tasks
-    # meant for this process's test database.
+    # Meant to keep these tests on one xdist process, but under -n auto they
+    # were seen on two; each worker's own queue (QUEUE) is what keeps them apart.
     pytest.mark.xdist_group("real_celery_worker"),
     pytest.mark.redis,
     pytest.mark.postgres,
@@ -41,7 +40,10 @@ pytestmark = [
 ]
 
 BROKER_URL = os.environ.get("CELERY_BROKER_URL") or "redis://127.0.0.1:6379/15"
-QUEUE = "celery"  # the default queue; purged before the test
+# Each test's worker reads a queue of its own, and the test sends there: two
+# pytest-xdist processes' workers must never take each other's tasks (a
+# shared queue made this file fail at random under -n auto).
+QUEUE = f"pmo-real-worker-{os.getpid()}"
 TIMEOUT_SECONDS = 60
 # Enough rows that the check takes a few seconds, for the page to poll.
 ROWS = 400
@@ -69,8 +71,9 @@ def broker():
             conn.default_channel.queue_purge(QUEUE)
     except Exception as exc:  # kombu raises transport-specific errors
         pytest.skip(f"Redis broker not reachable at {BROKER_URL}: {exc}")
-    saved = {key: celery_app.conf[key] for key in ("broker_url", "task_always_eager")}
-    celery_app.conf.update(broker_url=BROKER_URL, task_always_eager=False)
+    keys = ("broker_url", "task_always_eager", "task_default_queue")
+    saved = {key: celery_app.conf[key] for key in keys}
+    celery_app.conf.update(broker_url=BROKER_URL, task_always_eager=False, task_default_queue=QUEUE)
     _reset_producer_pool()
     yield BROKER_URL
     celery_app.conf.update(saved)
