@@ -164,9 +164,13 @@ def b64decode(text: str) -> bytes:
 
 
 class ProjectReferenceWidget(widgets.Widget):
+    """A project by its reference, from the sheet's projects read in one
+    query (BenefitResource.__init__)."""
+
+    projects: dict[str, Project] = {}
+
     def clean(self, value, row=None, **kwargs):
-        reference = framework.parse_reference(value or "")
-        project = Project.objects.filter(reference=reference).first() if reference else None
+        project = self.projects.get(framework.parse_reference(value or "") or "")
         if project is None:
             raise ValueError(f"No project has the reference '{value}'")
         return project
@@ -231,6 +235,10 @@ class BenefitResource(resources.ModelResource):
         self.readings = readings
         self.warned = {w.row: w for w in warnings or ()}
         self.parsed: list[ParsedRow] = []
+        references = {framework.parse_reference(v.get("project", "")) for _, v in sheet.rows}
+        self.fields["project"].widget.projects = {
+            p.reference: p for p in Project.objects.filter(reference__in=references - {None})
+        }
         directorates = framework.Directorates()
         directory = framework.PeopleDirectory()
         self.fields["directorate"].widget.directorates = directorates

@@ -103,9 +103,8 @@ class MappingForm(GovukFormMixin, forms.Form):
         self.review: list[str] = []
         if data is not None:
             data = data.copy()
-        super().__init__(data, initial={"day_first": str(mapping.day_first), "as_at": ""})
-        if mapping.as_at:
-            self.initial["as_at"] = f"{import_mapping.period_of(mapping.as_at):%B %Y}"
+        initial = {"day_first": str(mapping.day_first), "as_at": _month_text(mapping.as_at)}
+        super().__init__(data, initial=initial)
         self.sheets = [self._sheet_fields(i, sheet) for i, sheet in enumerate(raw.sheets)]
         # GovukFormMixin styled the fixed fields; these are the file's own.
         for field in self.fields.values():
@@ -118,20 +117,28 @@ class MappingForm(GovukFormMixin, forms.Form):
     def _current(self, name: str, initial: str) -> str:
         """What a field holds now: the posted value, else its initial one,
         which is then posted back (the page did not show the field)."""
-        if self.data is None or not self.is_bound:
+        if not self.is_bound:
+            self.initial[name] = initial
             return initial
         if name not in self.data:
             self.data[name] = initial
-            return initial
         return self.data[name]
 
     def _sheet_fields(self, i: int, sheet) -> dict:
         chosen = self.mapping.sheets[i]
+        columns, keys = self._column_fields(i, sheet, chosen)
+        values = self._value_fields(i, sheet, chosen, keys)
+        return {"index": i, "sheet": sheet, "columns": columns, "values": values, "keys": keys}
+
+    def _column_fields(self, i: int, sheet, chosen) -> tuple[list[dict], list[str]]:
+        """Each file column's select, with its unit and month; and the key
+        each column holds now, by position."""
         options = [(import_mapping.SKIP, "Do not import")] + [
             (c.key, c.header) for c in sheet.spec.columns
         ]
         if sheet.kind == "projects":
             options.append((import_mapping.RAG_FOR_MONTH, "RAG for a month (history)"))
+        units = [(u.label, f"{u.label} ({u.words})") for u in MONEY_UNITS.values()]
         money = {c.key for c in sheet.spec.columns if c.money}
         columns = []
         keys = []
@@ -145,34 +152,19 @@ class MappingForm(GovukFormMixin, forms.Form):
             self.fields[name] = forms.ChoiceField(
                 label=f"{label} goes into", choices=options, required=False
             )
-            key = self._current(name, choice.key)
-            keys.append(key)
             self.fields[f"{name}-unit"] = forms.ChoiceField(
-                label=f"Unit of {label}",
-                choices=[(u.label, f"{u.label} ({u.words})") for u in MONEY_UNITS.values()],
-                required=False,
+                label=f"Unit of {label}", choices=units, required=False
             )
-            self._current(f"{name}-unit", choice.unit)
             self.fields[f"{name}-month"] = forms.CharField(
                 label=f"Month {label} rates",
                 required=False,
                 max_length=20,
                 widget=forms.TextInput(attrs={"class": "govuk-input govuk-input--width-10"}),
             )
-            month = choice.month
-            self._current(
-                f"{name}-month", f"{import_mapping.period_of(month):%B %Y}" if month else ""
-            )
-            if not self.is_bound:
-                self.initial.update(
-                    {
-                        name: choice.key,
-                        f"{name}-unit": choice.unit,
-                        f"{name}-month": f"{import_mapping.period_of(month):%B %Y}"
-                        if month
-                        else "",
-                    }
-                )
+            key = self._current(name, choice.key)
+            self._current(f"{name}-unit", choice.unit)
+            self._current(f"{name}-month", _month_text(choice.month))
+            keys.append(key)
             columns.append(
                 {
                     "position": j,
@@ -183,6 +175,10 @@ class MappingForm(GovukFormMixin, forms.Form):
                     "month": self[f"{name}-month"] if key == import_mapping.RAG_FOR_MONTH else None,
                 }
             )
+        return columns, keys
+
+    def _value_fields(self, i: int, sheet, chosen, keys: list[str]) -> list[dict]:
+        """A select for each word in the columns whose values are mapped."""
         values = []
         for group, positions in import_mapping.value_groups(sheet, keys).items():
             meanings = chosen.values.get(group, {})
@@ -200,18 +196,15 @@ class MappingForm(GovukFormMixin, forms.Form):
                 meaning = meanings.get(value_key)
                 if meaning is None:
                     meaning = import_mapping.recognise(sheet.kind, group, written)
-                initial = CHOOSE if meaning is None else meaning
                 if self.is_bound and name not in self.data:
                     self.review.append(sheet.spec.column(group).header)
-                self._current(name, initial)
-                if not self.is_bound:
-                    self.initial[name] = initial
+                self._current(name, CHOOSE if meaning is None else meaning)
                 items.append(
                     {"written": written, "count": count, "key": value_key, "field": self[name]}
                 )
             headers = [sheet.headers[p] or f"Column {p + 1}" for p in positions]
             values.append({"group": group, "headers": headers, "items": items})
-        return {"index": i, "sheet": sheet, "columns": columns, "values": values, "keys": keys}
+        return values
 
     # --- Checking them -------------------------------------------------------------
 
@@ -270,7 +263,7 @@ class MappingForm(GovukFormMixin, forms.Form):
                 taken = key
             if key and taken in first_for:
                 what = (
-                    f"A RAG for {import_mapping.period_of(choice.month):%B %Y}"
+                    f"A RAG for {_month_text(choice.month)}"
                     if key == import_mapping.RAG_FOR_MONTH
                     else sheet.spec.column(key).header
                 )
@@ -306,3 +299,8 @@ class MappingForm(GovukFormMixin, forms.Form):
                 else:
                     values[group["group"]][item["key"]] = meaning
         return import_mapping.SheetMapping(columns, values)
+
+
+def _month_text(month: str) -> str:
+    """'2023-03' as the page writes it: March 2023."""
+    return f"{imports.month_period(month):%B %Y}" if month else ""

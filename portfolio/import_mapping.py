@@ -477,7 +477,3 @@ def read_upload(filename: str, content: bytes) -> Upload:
     command's import, and the mapping page's first guess."""
     raw = read_tables(filename, content)
     return apply_mapping(raw, guess_mapping(raw))
-
-
-def period_of(month: str) -> datetime.date:
-    return datetime.date.fromisoformat(f"{month}-01")

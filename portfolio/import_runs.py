@@ -133,12 +133,17 @@ def rows_with_problems(errors) -> set[tuple[str, int]]:
     return {(error.sheet, error.row) for error in errors}
 
 
-def can_import_valid_rows(outcome: imports.ImportOutcome, rows_in_file: int) -> bool:
-    """Only a file whose problems are all in its rows: a missing column is
-    the whole sheet's problem, and a file with no good row has nothing to give."""
-    if not outcome.errors or any(error.row == 1 for error in outcome.errors):
-        return False
-    return len(rows_with_problems(outcome.errors)) < rows_in_file
+def checked_errors(run: ImportRun) -> list[imports.RowError]:
+    return [imports.RowError(**e) for e in run.checked["outcome"]["errors"]]
+
+
+def valid_row_count(errors, rows_in_file: int) -> int:
+    """How many rows could be imported on their own; 0 when that is not
+    offered: a file with no problem needs no choice, a missing column is the
+    whole sheet's problem, and a file with no good row has nothing to give."""
+    if not errors or any(error.row == 1 for error in errors):
+        return 0
+    return max(0, rows_in_file - len(rows_with_problems(errors)))
 
 
 def without_problem_rows(upload: imports.Upload, errors) -> imports.Upload:
@@ -155,7 +160,7 @@ def problems_workbook(run: ImportRun, buffer) -> bool:
     raw = staged_columns(run)
     if raw is None:
         return False
-    errors = [imports.RowError(**e) for e in run.checked["outcome"]["errors"]]
+    errors = checked_errors(run)
     by_row: dict[tuple[str, int], list[str]] = {}
     for error in errors:
         by_row.setdefault((error.sheet, error.row), []).append(f"{error.column}: {error.message}")
@@ -209,7 +214,7 @@ def import_checked(run_id: int) -> None:
             return
         left_out = 0
         if run.valid_only:
-            errors = [imports.RowError(**e) for e in run.checked["outcome"]["errors"]]
+            errors = checked_errors(run)
             left_out = len(rows_with_problems(errors))
             upload = without_problem_rows(upload, errors)
         attempt = imports.run_import(

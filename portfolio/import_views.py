@@ -69,11 +69,9 @@ def import_run(request, pk: int):
     checked = _checked(run)
     waiting = checked is not None and run.status == ImportStatus.READY
     # With problems in some rows, the others can be imported on their own.
-    valid_rows = 0
-    if waiting and import_runs.can_import_valid_rows(checked["outcome"], run.rows_in_file):
-        valid_rows = run.rows_in_file - len(
-            import_runs.rows_with_problems(checked["outcome"].errors)
-        )
+    valid_rows = (
+        import_runs.valid_row_count(checked["outcome"].errors, run.rows_in_file) if waiting else 0
+    )
     if request.method == "POST":
         if not waiting:
             messages.info(request, "This import is not waiting to be confirmed.")

@@ -119,6 +119,11 @@ XLSX_WORKBOOK = "xl/workbook.xml"
 MONTH_KEY_PREFIX = "rag_for:"
 
 
+def month_period(month: str) -> datetime.date:
+    """'2023-03', as a mapping keeps a month, -> 2023-03-01."""
+    return datetime.date.fromisoformat(f"{month}-01")
+
+
 class ImportRefused(Exception):
     """The file as a whole cannot be read; the message says what to do."""
 
@@ -1813,7 +1818,7 @@ def _record_month_rag(
         return
     if project is None:
         return
-    period = datetime.date.fromisoformat(key.removeprefix(MONTH_KEY_PREFIX) + "-01")
+    period = month_period(key.removeprefix(MONTH_KEY_PREFIX))
     today = timezone.localdate()
     if period > current_period(today):
         error(f"{period:%B %Y} is after this month: a RAG is reported on a month gone by")
