@@ -79,6 +79,15 @@ def _celery_tasks_in_process(request):
 
 
 @pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Uploaded and generated files (report packs, imports' problem files) go
+    to a fresh folder per test, never the worktree's media/. A shared folder
+    let two xdist processes overwrite each other's same-named pack files."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture(autouse=True)
 def _fresh_page_cache():
     """Rendered pages are cached under the data's versions (pmo/datacache.py).
     Each test's rolled-back data would reuse the same versions, so every test

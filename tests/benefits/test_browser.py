@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
+from playwright.sync_api import expect
 
 from benefits.money import financial_year_of, fy_label
 from pmo.permissions import Role
@@ -139,10 +140,7 @@ def test_every_benefits_page_has_no_accessibility_violations(page_as, axe_violat
     everything = page.locator("#tracker-table caption").inner_text()
     page.select_option("#f-confidence", "at_risk")
     page.wait_for_url("**confidence=at_risk**")
-    page.wait_for_function(
-        "text => document.querySelector('#tracker-table caption').innerText !== text",
-        arg=everything,
-    )
+    expect(page.locator("#tracker-table caption")).not_to_have_text(everything)
     assert "At risk" in page.locator("#tracker-table tbody").inner_text()
     assert "Secure" not in page.locator("#tracker-table tbody").inner_text()
 

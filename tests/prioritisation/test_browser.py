@@ -106,12 +106,15 @@ def test_present_mode_is_full_screen_large_type_and_has_no_navigation(
     assert heading_size >= 48 and body_size >= 22
     button = page.get_by_role("button", name="Full screen")
     button.click()
-    page.wait_for_function("document.fullscreenElement !== null")
+    # The label changes on fullscreenchange. (No wait_for_function: its
+    # polling evaluates a string, which the pages' CSP refuses.)
     page.get_by_role("button", name="Leave full screen").wait_for()
+    assert page.evaluate("document.fullscreenElement !== null")
     _shot(page, "prioritisation-present")
     assert axe_violations(page) == []
     page.get_by_role("button", name="Leave full screen").click()
-    page.wait_for_function("document.fullscreenElement === null")
+    page.get_by_role("button", name="Full screen").wait_for()
+    assert page.evaluate("document.fullscreenElement === null")
 
 
 def test_pmo_phases_a_project_from_the_ranking(page_as, axe_violations, portfolio):
